@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { loadConfig, type LambkinConfig } from './config/config.js';
+import { systemClock } from './core/clock.js';
+import { sendRestJsonError } from './gateway/protocols/rest-json.js';
+import { createGateway } from './gateway/server.js';
+import { lambdaService, LAMBDA_PATH } from './lambda/api/service.js';
+import { CodeStore } from './lambda/control/code-store.js';
+import { CodeUrls } from './lambda/control/code-urls.js';
+import { FunctionRegistry } from './lambda/control/function-registry.js';
+import { EnvironmentPool } from './lambda/invoke/environment-pool.js';
+import { Invoker } from './lambda/invoke/invoker.js';
+import { FunctionLogs } from './lambda/invoke/log-files.js';
+import { provideRuntimeModules } from './lambda/invoke/runtime-modules.js';
+import { SparePool } from './lambda/invoke/spare-pool.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+
+export interface Lambkin {
+  /** `http://host:port` that clients use as their endpoint. */
+  url: string;
+  port: number;
+  config: Readonly<LambkinConfig>;
+  close(): Promise<void>;
+}
+
+const VERSION = '0.1.0';
+
+/** Credentials given to functions for their SDK calls back into lambkin. */
+const FUNCTION_CREDENTIALS = { accessKeyId: 'lambkin', secretAccessKey: 'lambkin' };
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function clientHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Composition root: config → store → control plane → data plane → gateway. Used by the CLI and by tests. */
+export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?: Logger): Promise<Lambkin> {
+  const config = loadConfig(overrides);
+  const logger = log ?? pino({ level: config.logLevel }, pino.destination(2));
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = openSqliteStore(config.dataDir, config.sqliteSynchronous);
+  const code = new CodeStore(config.dataDir);
+  provideRuntimeModules(code.runtimeRoot);
+  const functions = new FunctionRegistry(store, code, systemClock);
+  await functions.load();
+  const codeUrls = await CodeUrls.open(store, config.codeUrlTtlMs, systemClock);
+
+  let url = '';
+  const envOptions = { maxResponseBytes: config.maxResponseBytes, initTimeoutMs: config.initTimeoutMs };
+  const spares = config.spareRuntimes > 0
+    ? new SparePool(config.spareRuntimes, envOptions, { PATH: process.env.PATH ?? '/usr/bin:/bin' }, code.runtimeRoot, logger)
+    : undefined;
+  const pool = new EnvironmentPool(
+    { environment: envOptions, idleEnvironmentMs: config.idleEnvironmentMs, endpointUrl: () => url, ...FUNCTION_CREDENTIALS },
+    code, new FunctionLogs(config.dataDir), spares, logger,
+  );
+  functions.onChange((record) => pool.retire(record));
+  const invoker = new Invoker(pool);
+
+  const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
+    if (path === '/_lambkin/health' && req.method === 'GET') {
+      const body = JSON.stringify({
+        status: 'ok', version: VERSION, region: config.region, accountId: config.accountId, sandbox: 'off', environments: pool.stats(),
+      });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return true;
+    }
+    const m = /^\/_lambkin\/code\/([0-9a-f]{64})\.zip$/.exec(path);
+    if (m && req.method === 'GET') {
+      if (!codeUrls.verify(m[1]!, query.get('Expires'), query.get('Signature'))) {
+        res.writeHead(403, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ message: 'The code URL is invalid or has expired; call GetFunction for a new one.' }));
+        return true;
+      }
+      const file = code.zipPath(m[1]!);
+      res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': fs.statSync(file).size });
+      fs.createReadStream(file).pipe(res);
+      return true;
+    }
+    return false;
+  };
+
+  const server = createGateway({
+    defaultAccount: config.accountId,
+    defaultRegion: config.region,
+    log: logger,
+    internal,
+    services: [{
+      name: 'lambda',
+      accepts: (_req, path, signing) => signing === 'lambda' || (signing === undefined && LAMBDA_PATH.test(path)),
+      handle: lambdaService({ config, functions, codeUrls, invoker }),
+      sendError: sendRestJsonError,
+    }],
+  });
+  const port = await listen(server, config.host, config.port);
+  url = `http://${clientHost(config.host)}:${port}`;
+  spares?.fill();
+  logger.info({ url, dataDir: config.dataDir }, 'lambkin ready');
+
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= (async () => {
+    spares?.close();
+    pool.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await store.close();
+  })());
+  return { url, port, config, close };
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+
+/** Every option of a lambkin server, with units in the names. Defaults are AWS's where AWS has one. */
+export interface LambkinConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  region: string;
+  accountId: string;
+  /** SQLite `synchronous` level: FULL survives power loss, NORMAL only a process kill (docs/config.md). */
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** An environment with no invocation for this long is stopped. */
+  idleEnvironmentMs: number;
+  /** Pre-started, not yet claimed Node.js runtime processes kept ready for cold starts (0 turns the pool off). */
+  spareRuntimes: number;
+  /** Wall-clock limit of the init phase (AWS: 10 s). */
+  initTimeoutMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Time a GetFunction Code.Location URL stays valid (AWS: 10 minutes). */
+  codeUrlTtlMs: number;
+  /** Largest sync Invoke request payload (6 MB). */
+  maxSyncPayloadBytes: number;
+  /** Largest async (Event) Invoke payload (1 MB since Oct 2025). */
+  maxAsyncPayloadBytes: number;
+  /** Largest function response (6 MB + 100 bytes, as the Runtime API enforces). */
+  maxResponseBytes: number;
+}
+
+export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
+  host: '127.0.0.1',
+  port: 4566,
+  dataDir: './.lambkin',
+  region: 'us-east-1',
+  accountId: '000000000000',
+  sqliteSynchronous: 'FULL',
+  idleEnvironmentMs: 10 * 60_000,
+  spareRuntimes: 2,
+  initTimeoutMs: 10_000,
+  logLevel: 'info',
+  codeUrlTtlMs: 10 * 60_000,
+  maxSyncPayloadBytes: 6 * 1024 * 1024,
+  maxAsyncPayloadBytes: 1024 * 1024,
+  maxResponseBytes: 6 * 1024 * 1024 + 100,
+});
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/** Merges overrides onto the defaults, validates once and freezes. Throws a readable Error on bad values. */
+export function loadConfig(overrides: Partial<LambkinConfig> = {}): Readonly<LambkinConfig> {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const cfg: LambkinConfig = { ...DEFAULTS, ...defined };
+  const problems: string[] = [];
+  if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) problems.push(`port must be 0-65535, got ${cfg.port}`);
+  if (!/^\d{12}$/.test(cfg.accountId)) problems.push(`account id must be 12 digits, got ${cfg.accountId}`);
+  if (!REGION.test(cfg.region)) problems.push(`region must look like us-east-1, got ${cfg.region}`);
+  if (!['FULL', 'NORMAL'].includes(cfg.sqliteSynchronous)) problems.push('sqliteSynchronous must be FULL or NORMAL');
+  for (const key of ['idleEnvironmentMs', 'spareRuntimes', 'initTimeoutMs', 'codeUrlTtlMs'] as const) {
+    if (!Number.isInteger(cfg[key]) || cfg[key] < 0) problems.push(`${key} must be a non-negative integer`);
+  }
+  if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  cfg.dataDir = path.resolve(cfg.dataDir);
+  return Object.freeze(cfg);
+}

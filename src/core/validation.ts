@@ -1,0 +1,60 @@
+import { AwsError } from './errors.js';
+
+/**
+ * Collects model-constraint failures the way AWS's front end reports them:
+ * `2 validation errors detected: Value 'x' at 'memorySize' failed to satisfy constraint: Member must ...; Value ...`
+ * (400 ValidationException). Field names are the lowerCamelCase member names.
+ */
+export class Constraints {
+  private readonly failures: string[] = [];
+
+  private fail(value: unknown, field: string, rule: string): void {
+    const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
+    this.failures.push(`Value ${shown} at '${field}' failed to satisfy constraint: Member must ${rule}`);
+  }
+
+  required(value: unknown, field: string): this {
+    if (value === undefined || value === null) this.fail(value, field, 'not be null');
+    return this;
+  }
+
+  length(value: string | undefined, field: string, min: number, max: number): this {
+    if (value === undefined) return this;
+    if (value.length < min) this.fail(value, field, `have length greater than or equal to ${min}`);
+    else if (value.length > max) this.fail(value, field, `have length less than or equal to ${max}`);
+    return this;
+  }
+
+  range(value: number | undefined, field: string, min: number, max?: number): this {
+    if (value === undefined) return this;
+    if (value < min) this.fail(value, field, `have value greater than or equal to ${min}`);
+    else if (max !== undefined && value > max) this.fail(value, field, `have value less than or equal to ${max}`);
+    return this;
+  }
+
+  pattern(value: string | undefined, field: string, re: RegExp): this {
+    if (value !== undefined && !re.test(value)) {
+      this.fail(value, field, `satisfy regular expression pattern: ${re.source.replace(/^\^|\$$/g, '')}`);
+    }
+    return this;
+  }
+
+  oneOf(value: string | undefined, field: string, allowed: readonly string[]): this {
+    if (value !== undefined && !allowed.includes(value)) {
+      this.fail(value, field, `satisfy enum value set: [${allowed.join(', ')}]`);
+    }
+    return this;
+  }
+
+  /** Throws the collected failures as one error; `code` lets callers use InvalidParameterValueException instead. */
+  check(code = 'ValidationException'): void {
+    if (this.failures.length === 0) return;
+    const n = this.failures.length;
+    const head = `${n} validation error${n === 1 ? '' : 's'} detected: `;
+    throw new AwsError(code, 400, head + this.failures.join('; '));
+  }
+}
+
+export function invalidParameter(message: string): AwsError {
+  return new AwsError('InvalidParameterValueException', 400, message);
+}

@@ -1,0 +1,89 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { AwsError, isAwsError } from '../core/errors.js';
+import { newRequestId } from '../core/ids.js';
+import type { ApiRequest, Caller } from './request.js';
+import { credentialScope } from './sigv4.js';
+
+export type ServiceHandler = (api: ApiRequest) => Promise<void>;
+
+/** A service the gateway can route to, with the codec that renders its errors. */
+export interface ServiceEntry {
+  name: string;
+  /** Whether this service takes the request (by signing scope, path, headers). */
+  accepts(req: IncomingMessage, path: string, signingService: string | undefined): boolean;
+  handle: ServiceHandler;
+  sendError(res: ServerResponse, requestId: string, err: AwsError): void;
+}
+
+export interface GatewayOptions {
+  defaultAccount: string;
+  defaultRegion: string;
+  services: ServiceEntry[];
+  /** lambkin's own endpoints under /_lambkin/ (health, code downloads); answer true when handled. */
+  internal: (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => boolean | Promise<boolean>;
+  log: Logger;
+}
+
+const EMPTY_QUERY = new URLSearchParams();
+
+/** One HTTP front for every service: picks the service and protocol, establishes the caller, renders errors. */
+export function createGateway(opts: GatewayOptions): http.Server {
+  const server = http.createServer((req, res) => void dispatch(opts, req, res));
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function dispatch(opts: GatewayOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? EMPTY_QUERY : new URLSearchParams(url.slice(q + 1));
+  if (path.startsWith('/_lambkin/')) {
+    try {
+      if (await opts.internal(req, res, path, query)) return;
+    } catch (err) {
+      opts.log.error({ err, path }, 'internal endpoint failed');
+    }
+    if (!res.headersSent) {
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: `not found: ${path}` }));
+    }
+    return;
+  }
+  const scope = credentialScope(req, query);
+  const service = opts.services.find((s) => s.accepts(req, path, scope?.service));
+  const requestId = newRequestId();
+  if (!service) {
+    req.resume();
+    res.writeHead(404, { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId });
+    res.end(JSON.stringify({ message: `lambkin serves no API at ${req.method} ${path}` }));
+    return;
+  }
+  const caller: Caller = { account: opts.defaultAccount, region: scope?.region ?? opts.defaultRegion };
+  if (scope) caller.accessKeyId = scope.accessKeyId;
+  const api: ApiRequest = {
+    req, res, method: req.method ?? 'GET', path, query, requestId, caller, origin: `http://${req.headers.host ?? 'localhost'}`,
+  };
+  try {
+    await service.handle(api);
+  } catch (err) {
+    renderFailure(opts.log, service, api, err);
+  }
+}
+
+function renderFailure(log: Logger, service: ServiceEntry, api: ApiRequest, err: unknown): void {
+  let error: AwsError;
+  if (isAwsError(err)) {
+    error = err;
+  } else {
+    log.error({ err, requestId: api.requestId, service: service.name, method: api.method, path: api.path }, 'internal error');
+    error = new AwsError('ServiceException', 500, `An internal error occurred (request ${api.requestId}).`, { messageKey: 'Message' });
+  }
+  if (api.res.headersSent) {
+    api.res.destroy();
+    return;
+  }
+  service.sendError(api.res, api.requestId, error);
+}
+

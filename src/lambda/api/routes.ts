@@ -1,0 +1,22 @@
+import type { Route } from '../../gateway/router.js';
+import type { LambdaHandler } from './context.js';
+import {
+  createFunction, deleteFunction, getFunction, getFunctionConfiguration, listFunctions, updateFunctionCode,
+  updateFunctionConfiguration,
+} from './functions.js';
+import { invoke } from './invoke.js';
+
+const FN = '([^/]+)';
+const path = (p: string) => new RegExp(`^/2015-03-31/functions${p}/?$`);
+
+/** Lambda's REST routes (lambda-api.md §4). Older models end some paths with `/`: both forms match. */
+export const LAMBDA_ROUTES: readonly Route<LambdaHandler>[] = [
+  { method: 'POST', pattern: path(`/${FN}/invocations`), handler: invoke },
+  { method: 'POST', pattern: path(''), handler: createFunction },
+  { method: 'GET', pattern: path(''), handler: listFunctions },
+  { method: 'GET', pattern: path(`/${FN}`), handler: getFunction },
+  { method: 'DELETE', pattern: path(`/${FN}`), handler: deleteFunction },
+  { method: 'GET', pattern: path(`/${FN}/configuration`), handler: getFunctionConfiguration },
+  { method: 'PUT', pattern: path(`/${FN}/configuration`), handler: updateFunctionConfiguration },
+  { method: 'PUT', pattern: path(`/${FN}/code`), handler: updateFunctionCode },
+];

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { invalidParameter } from '../../core/validation.js';
+import { extractZip, ZipRejected } from './zip-extract.js';
+
+/** AWS quota: code and layers unzipped must stay under 250 MB. */
+export const MAX_UNZIPPED_BYTES = 262_144_000;
+
+export interface StoredCode {
+  sha256Hex: string;
+  /** base64 SHA-256, as FunctionConfiguration.CodeSha256. */
+  sha256Base64: string;
+  size: number;
+}
+
+/**
+ * Deployment packages, content-addressed by SHA-256: `<dataDir>/code/<sha>.zip` as uploaded and
+ * `<dataDir>/runtime/tasks/<sha>/` unpacked once. Functions' code dirs sit under `<dataDir>/runtime/` so that
+ * `<dataDir>/runtime/node_modules` (the AWS SDK that the Node.js runtimes provide) resolves from them, for
+ * `require` and `import` alike.
+ */
+export class CodeStore {
+  private readonly zipDir: string;
+  private readonly taskDir: string;
+
+  constructor(dataDir: string) {
+    this.zipDir = path.join(dataDir, 'code');
+    this.taskDir = path.join(dataDir, 'runtime', 'tasks');
+    fs.mkdirSync(this.zipDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(this.taskDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Validates and unpacks a zip; throws InvalidParameterValueException for a bad archive. Idempotent per content. */
+  async put(zip: Buffer): Promise<StoredCode> {
+    const digest = createHash('sha256').update(zip).digest();
+    const code = { sha256Hex: digest.toString('hex'), sha256Base64: digest.toString('base64'), size: zip.length };
+    const dir = this.taskRoot(code.sha256Hex);
+    if (!fs.existsSync(dir)) await this.unpack(zip, dir);
+    const zipFile = this.zipPath(code.sha256Hex);
+    if (!fs.existsSync(zipFile)) {
+      fs.writeFileSync(`${zipFile}.tmp`, zip, { mode: 0o600 });
+      fs.renameSync(`${zipFile}.tmp`, zipFile);
+    }
+    return code;
+  }
+
+  private async unpack(zip: Buffer, dir: string): Promise<void> {
+    // Unpack beside the final place, then rename: a crash never leaves a half-written code dir in use.
+    const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      await extractZip(zip, tmp, MAX_UNZIPPED_BYTES);
+      fs.renameSync(tmp, dir);
+    } catch (err) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (err instanceof ZipRejected && err.message === 'unzipped size over the limit') {
+        throw invalidParameter(`Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
+      }
+      if (err instanceof ZipRejected) {
+        throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
+      }
+      if ((err as NodeJS.ErrnoException).code === 'ENOTEMPTY' || (err as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw err;
+    }
+  }
+
+  taskRoot(sha256Hex: string): string {
+    return path.join(this.taskDir, sha256Hex);
+  }
+
+  zipPath(sha256Hex: string): string {
+    return path.join(this.zipDir, `${sha256Hex}.zip`);
+  }
+
+  /** The runtime directory that holds `tasks/` and the shared `node_modules`. */
+  get runtimeRoot(): string {
+    return path.dirname(this.taskDir);
+  }
+}

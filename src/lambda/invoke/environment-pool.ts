@@ -1,0 +1,191 @@
+import type { Logger } from 'pino';
+import { newInstanceId } from '../../core/ids.js';
+import type { FunctionRecord } from '../../store/store.js';
+import type { CodeStore } from '../control/code-store.js';
+import { Environment, InitFailure, type EnvironmentOptions, type FunctionAssignment } from './environment.js';
+import { functionEnvironment, logStreamName } from './function-env.js';
+import type { FunctionLogs } from './log-files.js';
+import { runtimeCommand, runtimeFamily, SPAWN_TIME_VARIABLES } from './runtimes.js';
+import type { SparePool } from './spare-pool.js';
+
+export interface PoolSettings {
+  environment: EnvironmentOptions;
+  idleEnvironmentMs: number;
+  /** Given to functions as AWS_ENDPOINT_URL and credentials, so their SDK calls reach this lambkin. */
+  endpointUrl: () => string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+interface Waiter {
+  resolve: (env: Environment) => void;
+  reject: (err: unknown) => void;
+}
+
+/** The environments of one function version. */
+interface VersionEnvironments {
+  revisionId: string;
+  idle: Environment[];
+  waiters: Waiter[];
+  starting: number;
+  all: Set<Environment>;
+}
+
+const keyOf = (fn: FunctionRecord) => `${fn.account}\0${fn.region}\0${fn.name}\0${fn.version}`;
+
+/**
+ * Execution environments per function version. An invocation takes an idle environment (most recently used
+ * first, so the others can be reaped), or waits; each waiting invocation that no environment start covers yet
+ * starts one, and it runs on whichever comes first: a new environment or one released by another invocation.
+ * Environments of an older configuration are stopped instead of reused.
+ */
+export class EnvironmentPool {
+  private readonly pools = new Map<string, VersionEnvironments>();
+  private readonly reaper: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly settings: PoolSettings,
+    private readonly code: CodeStore,
+    private readonly logs: FunctionLogs,
+    private readonly spares: SparePool | undefined,
+    private readonly log: Logger,
+  ) {
+    const every = Math.min(Math.max(settings.idleEnvironmentMs / 4, 250), 30_000);
+    this.reaper = setInterval(() => this.reapIdle(), every).unref();
+  }
+
+  acquire(fn: FunctionRecord): Environment | Promise<Environment> {
+    const p = this.poolFor(fn);
+    for (let env = p.idle.pop(); env; env = p.idle.pop()) {
+      if (env.state === 'ready') return env;
+    }
+    if (this.closed) return Promise.reject(new Error('lambkin is shutting down'));
+    return new Promise<Environment>((resolve, reject) => {
+      p.waiters.push({ resolve, reject });
+      this.balance(p, fn);
+    });
+  }
+
+  release(env: Environment): void {
+    const fn = env.assignment!.fn;
+    const p = this.pools.get(keyOf(fn));
+    if (!p || env.state !== 'ready') return;
+    if (this.closed || fn.revisionId !== p.revisionId) {
+      env.stop();
+      return;
+    }
+    env.lastUsedMs = Date.now();
+    const waiter = p.waiters.shift();
+    if (waiter) waiter.resolve(env);
+    else p.idle.push(env);
+  }
+
+  /** Stops the idle environments of a function that changed or was deleted; busy ones stop when released. */
+  retire(fn: FunctionRecord): void {
+    const p = this.pools.get(keyOf(fn));
+    if (!p) return;
+    p.revisionId = `retired:${fn.revisionId}`;
+    for (const env of p.idle.splice(0)) env.stop();
+  }
+
+  private poolFor(fn: FunctionRecord): VersionEnvironments {
+    const key = keyOf(fn);
+    let p = this.pools.get(key);
+    if (!p) {
+      p = { revisionId: fn.revisionId, idle: [], waiters: [], starting: 0, all: new Set() };
+      this.pools.set(key, p);
+    } else if (p.revisionId !== fn.revisionId) {
+      p.revisionId = fn.revisionId;
+      for (const env of p.idle.splice(0)) env.stop();
+    }
+    return p;
+  }
+
+  private balance(p: VersionEnvironments, fn: FunctionRecord): void {
+    while (!this.closed && p.starting < p.waiters.length) void this.startFor(p, fn);
+  }
+
+  private async startFor(p: VersionEnvironments, fn: FunctionRecord): Promise<void> {
+    p.starting++;
+    let env: Environment | undefined;
+    try {
+      env = await this.newEnvironment(fn);
+      p.all.add(env);
+      const started = env;
+      env.onExitOnce(() => this.forget(p, started));
+      await env.ready;
+      p.starting--;
+      this.release(env);
+    } catch (err) {
+      p.starting--;
+      const waiter = p.waiters.shift();
+      if (waiter) waiter.reject(err);
+      else if (!(err instanceof InitFailure)) this.log.error({ err, function: fn.name }, 'could not start an environment');
+    }
+    this.balance(p, fn);
+  }
+
+  private async newEnvironment(fn: FunctionRecord): Promise<Environment> {
+    const spare = this.canUseSpare(fn) ? this.spares?.take() : undefined;
+    if (spare) {
+      spare.assign(this.assignmentFor(fn, spare.runtimeApi));
+      return spare;
+    }
+    return Environment.start(this.settings.environment, (runtimeApi) => {
+      const assignment = this.assignmentFor(fn, runtimeApi);
+      return { spec: runtimeCommand(runtimeFamily(fn.runtime), assignment.env, assignment.cwd), assignment };
+    });
+  }
+
+  private canUseSpare(fn: FunctionRecord): boolean {
+    return runtimeFamily(fn.runtime) === 'node' && !SPAWN_TIME_VARIABLES.some((k) => k in fn.environment);
+  }
+
+  private assignmentFor(fn: FunctionRecord, runtimeApi: string): FunctionAssignment {
+    const logStream = logStreamName(Date.now(), fn.version, newInstanceId());
+    const cwd = this.code.taskRoot(fn.codeSha256Hex);
+    const env = functionEnvironment(fn, {
+      runtimeApi, taskRoot: cwd, runtimeDir: this.code.runtimeRoot, logStream,
+      endpointUrl: this.settings.endpointUrl(), accessKeyId: this.settings.accessKeyId, secretAccessKey: this.settings.secretAccessKey,
+    });
+    return { fn, env, cwd, logFile: this.logs.open(fn.account, fn.region, fn.logGroup, logStream) };
+  }
+
+  private forget(p: VersionEnvironments, env: Environment): void {
+    p.all.delete(env);
+    const i = p.idle.indexOf(env);
+    if (i >= 0) p.idle.splice(i, 1);
+  }
+
+  private reapIdle(): void {
+    const cutoff = Date.now() - this.settings.idleEnvironmentMs;
+    for (const p of this.pools.values()) {
+      const keep = p.idle.filter((env) => env.lastUsedMs > cutoff);
+      for (const env of p.idle) if (!keep.includes(env)) env.stop();
+      p.idle = keep;
+    }
+  }
+
+  stats(): { environments: number; busy: number; idle: number; starting: number; waiting: number } {
+    const s = { environments: 0, busy: 0, idle: 0, starting: 0, waiting: 0 };
+    for (const p of this.pools.values()) {
+      s.environments += p.all.size;
+      s.idle += p.idle.length;
+      s.starting += p.starting;
+      s.waiting += p.waiters.length;
+      for (const env of p.all) if (env.state === 'busy') s.busy++;
+    }
+    return s;
+  }
+
+  /** Stops every environment and fails waiting invocations. */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.reaper);
+    for (const p of this.pools.values()) {
+      for (const w of p.waiters.splice(0)) w.reject(new Error('lambkin is shutting down'));
+      for (const env of p.all) env.stop();
+    }
+  }
+}

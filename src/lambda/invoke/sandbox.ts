@@ -1,0 +1,31 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface ProcessSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+/**
+ * Starts an execution environment's process. It gets its own process group so that a timeout or shutdown can stop
+ * the whole tree the function started. This is the one place where an OS sandbox (bubblewrap) wraps the command.
+ */
+export function spawnEnvironmentProcess(spec: ProcessSpec): ChildProcess {
+  return spawn(spec.command, spec.args, {
+    env: spec.env,
+    cwd: spec.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+}
+
+/** SIGKILLs the process group; safe to call on a process that already exited. */
+export function killProcessTree(proc: ChildProcess): void {
+  if (proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+  try {
+    process.kill(-proc.pid, 'SIGKILL');
+  } catch {
+    proc.kill('SIGKILL');
+  }
+}
