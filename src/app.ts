@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
@@ -55,12 +57,17 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   const codeUrls = await CodeUrls.open(store, config.codeUrlTtlMs, systemClock);
 
   let url = '';
-  const envOptions = { maxResponseBytes: config.maxResponseBytes, initTimeoutMs: config.initTimeoutMs };
+  // Unix socket paths are limited to ~100 bytes, so the sockets live in a short temporary directory.
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambkin-rapi-'));
+  const envOptions = { maxResponseBytes: config.maxResponseBytes, initTimeoutMs: config.initTimeoutMs, socketDir };
   const spares = config.spareRuntimes > 0
     ? new SparePool(config.spareRuntimes, envOptions, { PATH: process.env.PATH ?? '/usr/bin:/bin' }, code.runtimeRoot, logger)
     : undefined;
   const pool = new EnvironmentPool(
-    { environment: envOptions, idleEnvironmentMs: config.idleEnvironmentMs, endpointUrl: () => url, ...FUNCTION_CREDENTIALS },
+    {
+      environment: envOptions, idleEnvironmentMs: config.idleEnvironmentMs, scaleUpDelayMs: config.scaleUpDelayMs,
+      endpointUrl: () => url, ...FUNCTION_CREDENTIALS,
+    },
     code, new FunctionLogs(config.dataDir), spares, logger,
   );
   functions.onChange((record) => pool.retire(record));
@@ -69,7 +76,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
     if (path === '/_lambkin/health' && req.method === 'GET') {
       const body = JSON.stringify({
-        status: 'ok', version: VERSION, region: config.region, accountId: config.accountId, sandbox: 'off', environments: pool.stats(),
+        status: 'ok', version: VERSION, region: config.region, accountId: config.accountId, sandbox: 'off', environments: { ...pool.stats(), spares: spares?.readyCount ?? 0 },
       });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
@@ -116,6 +123,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
       server.closeAllConnections();
     });
     await store.close();
+    fs.rmSync(socketDir, { recursive: true, force: true });
   })());
   return { url, port, config, close };
 }

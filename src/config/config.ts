@@ -11,6 +11,8 @@ export interface LambkinConfig {
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** An environment with no invocation for this long is stopped. */
   idleEnvironmentMs: number;
+  /** How long an invocation waits for a busy environment of its function before another one is started. */
+  scaleUpDelayMs: number;
   /** Pre-started, not yet claimed Node.js runtime processes kept ready for cold starts (0 turns the pool off). */
   spareRuntimes: number;
   /** Wall-clock limit of the init phase (AWS: 10 s). */
@@ -34,6 +36,7 @@ export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
   accountId: '000000000000',
   sqliteSynchronous: 'FULL',
   idleEnvironmentMs: 10 * 60_000,
+  scaleUpDelayMs: 2,
   spareRuntimes: 2,
   initTimeoutMs: 10_000,
   logLevel: 'info',
@@ -54,7 +57,7 @@ export function loadConfig(overrides: Partial<LambkinConfig> = {}): Readonly<Lam
   if (!/^\d{12}$/.test(cfg.accountId)) problems.push(`account id must be 12 digits, got ${cfg.accountId}`);
   if (!REGION.test(cfg.region)) problems.push(`region must look like us-east-1, got ${cfg.region}`);
   if (!['FULL', 'NORMAL'].includes(cfg.sqliteSynchronous)) problems.push('sqliteSynchronous must be FULL or NORMAL');
-  for (const key of ['idleEnvironmentMs', 'spareRuntimes', 'initTimeoutMs', 'codeUrlTtlMs'] as const) {
+  for (const key of ['idleEnvironmentMs', 'scaleUpDelayMs', 'spareRuntimes', 'initTimeoutMs', 'codeUrlTtlMs'] as const) {
     if (!Number.isInteger(cfg[key]) || cfg[key] < 0) problems.push(`${key} must be a non-negative integer`);
   }
   if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { newInstanceId } from '../../core/ids.js';
 import type { FunctionRecord } from '../../store/store.js';
 import type { CodeStore } from '../control/code-store.js';
+import type { RuntimeEndpoint } from '../runtime-api/server.js';
 import { Environment, InitFailure, type EnvironmentOptions, type FunctionAssignment } from './environment.js';
 import { functionEnvironment, logStreamName } from './function-env.js';
 import type { FunctionLogs } from './log-files.js';
@@ -11,6 +12,11 @@ import type { SparePool } from './spare-pool.js';
 export interface PoolSettings {
   environment: EnvironmentOptions;
   idleEnvironmentMs: number;
+  /**
+   * How long an invocation waits for a busy environment of its function to come free before another environment
+   * is started for it. Short calls then share a few environments instead of each overlap costing a process.
+   */
+  scaleUpDelayMs: number;
   /** Given to functions as AWS_ENDPOINT_URL and credentials, so their SDK calls reach this lambkin. */
   endpointUrl: () => string;
   accessKeyId: string;
@@ -29,14 +35,16 @@ interface VersionEnvironments {
   waiters: Waiter[];
   starting: number;
   all: Set<Environment>;
+  scaleTimer: NodeJS.Timeout | undefined;
 }
 
 const keyOf = (fn: FunctionRecord) => `${fn.account}\0${fn.region}\0${fn.name}\0${fn.version}`;
 
 /**
  * Execution environments per function version. An invocation takes an idle environment (most recently used
- * first, so the others can be reaped), or waits; each waiting invocation that no environment start covers yet
- * starts one, and it runs on whichever comes first: a new environment or one released by another invocation.
+ * first, so the others can be reaped), or waits. A function with no environment starts one at once; otherwise,
+ * after `scaleUpDelayMs`, each waiting invocation that no environment start covers yet starts one. A waiting
+ * invocation runs on whichever comes first: a new environment or one released by another invocation.
  * Environments of an older configuration are stopped instead of reused.
  */
 export class EnvironmentPool {
@@ -63,7 +71,11 @@ export class EnvironmentPool {
     if (this.closed) return Promise.reject(new Error('lambkin is shutting down'));
     return new Promise<Environment>((resolve, reject) => {
       p.waiters.push({ resolve, reject });
-      this.balance(p, fn);
+      if (p.all.size === 0 || this.settings.scaleUpDelayMs === 0) this.balance(p, fn);
+      else p.scaleTimer ??= setTimeout(() => {
+        p.scaleTimer = undefined;
+        this.balance(p, fn);
+      }, this.settings.scaleUpDelayMs);
     });
   }
 
@@ -93,7 +105,7 @@ export class EnvironmentPool {
     const key = keyOf(fn);
     let p = this.pools.get(key);
     if (!p) {
-      p = { revisionId: fn.revisionId, idle: [], waiters: [], starting: 0, all: new Set() };
+      p = { revisionId: fn.revisionId, idle: [], waiters: [], starting: 0, all: new Set(), scaleTimer: undefined };
       this.pools.set(key, p);
     } else if (p.revisionId !== fn.revisionId) {
       p.revisionId = fn.revisionId;
@@ -129,11 +141,11 @@ export class EnvironmentPool {
   private async newEnvironment(fn: FunctionRecord): Promise<Environment> {
     const spare = this.canUseSpare(fn) ? this.spares?.take() : undefined;
     if (spare) {
-      spare.assign(this.assignmentFor(fn, spare.runtimeApi));
+      spare.assign(this.assignmentFor(fn, spare.runtimeEndpoint));
       return spare;
     }
-    return Environment.start(this.settings.environment, (runtimeApi) => {
-      const assignment = this.assignmentFor(fn, runtimeApi);
+    return Environment.start(this.settings.environment, (endpoint) => {
+      const assignment = this.assignmentFor(fn, endpoint);
       return { spec: runtimeCommand(runtimeFamily(fn.runtime), assignment.env, assignment.cwd), assignment };
     });
   }
@@ -142,7 +154,7 @@ export class EnvironmentPool {
     return runtimeFamily(fn.runtime) === 'node' && !SPAWN_TIME_VARIABLES.some((k) => k in fn.environment);
   }
 
-  private assignmentFor(fn: FunctionRecord, runtimeApi: string): FunctionAssignment {
+  private assignmentFor(fn: FunctionRecord, runtimeApi: RuntimeEndpoint): FunctionAssignment {
     const logStream = logStreamName(Date.now(), fn.version, newInstanceId());
     const cwd = this.code.taskRoot(fn.codeSha256Hex);
     const env = functionEnvironment(fn, {
@@ -184,6 +196,7 @@ export class EnvironmentPool {
     this.closed = true;
     clearInterval(this.reaper);
     for (const p of this.pools.values()) {
+      clearTimeout(p.scaleTimer);
       for (const w of p.waiters.splice(0)) w.reject(new Error('lambkin is shutting down'));
       for (const env of p.all) env.stop();
     }

@@ -50,7 +50,11 @@ export interface FunctionAssignment {
 export interface EnvironmentOptions {
   maxResponseBytes: number;
   initTimeoutMs: number;
+  /** Directory for the environments' Unix sockets; without it the Runtime API is served on TCP only. */
+  socketDir?: string;
 }
+
+let socketSeq = 0;
 
 interface Current {
   input: InvocationInput;
@@ -66,6 +70,7 @@ type State = 'spare' | 'initializing' | 'ready' | 'busy' | 'dead';
 
 const MAX_BETWEEN_LINES = 500;
 const LOG_SETTLE_MS = 100;
+const MEMORY_SAMPLE_MS = 1000;
 const SIGNAL_TEXT: Record<string, string> = {
   SIGKILL: 'killed', SIGTERM: 'terminated', SIGABRT: 'aborted', SIGSEGV: 'segmentation fault', SIGINT: 'interrupt',
 };
@@ -105,11 +110,12 @@ export class Environment implements RuntimeApiHandlers {
    */
   static async start(
     opts: EnvironmentOptions,
-    plan: (runtimeApi: string) => { spec: ProcessSpec; assignment?: FunctionAssignment },
+    plan: (endpoint: RuntimeEndpoint) => { spec: ProcessSpec; assignment?: FunctionAssignment },
   ): Promise<Environment> {
     const env = new Environment(opts);
-    env.endpoint = await startRuntimeEndpoint(env);
-    const { spec, assignment } = plan(env.endpoint.address);
+    const socketPath = opts.socketDir ? `${opts.socketDir}/${++socketSeq}.sock` : undefined;
+    env.endpoint = await startRuntimeEndpoint(env, socketPath);
+    const { spec, assignment } = plan(env.endpoint);
     env.proc = spawnEnvironmentProcess(spec);
     env.capture = new OutputCapture(env.proc.stdout!, env.proc.stderr!, (line) => env.onLine(line));
     env.proc.on('exit', (code, signal) => env.onExit(code, signal));
@@ -118,8 +124,8 @@ export class Environment implements RuntimeApiHandlers {
     return env;
   }
 
-  get runtimeApi(): string {
-    return this.endpoint.address;
+  get runtimeEndpoint(): RuntimeEndpoint {
+    return this.endpoint;
   }
 
   onExitOnce(listener: () => void): void {
@@ -351,15 +357,25 @@ export class Environment implements RuntimeApiHandlers {
     return this.proc.pid;
   }
 
-  /** Peak resident memory of the runtime process (VmHWM), for the REPORT line. */
+  private memoryMb = 0;
+  private memorySampledAt = 0;
+
+  /**
+   * Peak resident memory of the runtime process (VmHWM), for the REPORT line. Read at most once a second per
+   * environment: the peak only grows, and reading /proc on every warm invoke costs more than the invoke itself.
+   */
   maxMemoryUsedMb(): number {
+    const now = Date.now();
+    if (now - this.memorySampledAt < MEMORY_SAMPLE_MS) return this.memoryMb;
+    this.memorySampledAt = now;
     try {
       const status = fs.readFileSync(`/proc/${this.proc.pid}/status`, 'latin1');
       const m = /VmHWM:\s+(\d+) kB/.exec(status);
-      return m ? Math.ceil(Number(m[1]) / 1024) : 0;
+      if (m) this.memoryMb = Math.ceil(Number(m[1]) / 1024);
     } catch {
-      return 0;
+      // the process is gone; keep the last sample
     }
+    return this.memoryMb;
   }
 }
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { FunctionRecord } from '../../store/store.js';
+import type { RuntimeEndpoint } from '../runtime-api/server.js';
 
 export interface EnvironmentSite {
-  /** `host:port` of this environment's Runtime API endpoint. */
-  runtimeApi: string;
+  runtimeApi: RuntimeEndpoint;
   taskRoot: string;
   runtimeDir: string;
   logStream: string;
@@ -25,7 +25,7 @@ export function functionEnvironment(fn: FunctionRecord, site: EnvironmentSite): 
     AWS_ENDPOINT_URL: site.endpointUrl,
     ...fn.environment,
     _HANDLER: fn.handler,
-    AWS_LAMBDA_RUNTIME_API: site.runtimeApi,
+    ...runtimeApiVariables(site.runtimeApi),
     LAMBDA_TASK_ROOT: site.taskRoot,
     LAMBDA_RUNTIME_DIR: site.runtimeDir,
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
@@ -49,4 +49,14 @@ export function functionEnvironment(fn: FunctionRecord, site: EnvironmentSite): 
 export function logStreamName(nowMs: number, version: string, instanceId: string): string {
   const d = new Date(nowMs).toISOString();
   return `${d.slice(0, 4)}/${d.slice(5, 7)}/${d.slice(8, 10)}/[${version}]${instanceId}`;
+}
+
+/**
+ * AWS_LAMBDA_RUNTIME_API (`host:port`), plus `_LAMBKIN_RUNTIME_SOCKET` when the endpoint also listens on a Unix
+ * socket: lambkin's own runtimes use that, custom runtimes keep using TCP.
+ */
+export function runtimeApiVariables(endpoint: RuntimeEndpoint): Record<string, string> {
+  const vars: Record<string, string> = { AWS_LAMBDA_RUNTIME_API: endpoint.address };
+  if (endpoint.socketPath) vars._LAMBKIN_RUNTIME_SOCKET = endpoint.socketPath;
+  return vars;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FunctionRecord } from '../../store/store.js';
 import { errorBody, InitFailure, type Environment, type RunOutcome } from './environment.js';
 import type { EnvironmentPool } from './environment-pool.js';
@@ -31,8 +31,9 @@ export interface InvokeResult {
 const MAX_REDELIVERIES = 3;
 const EMPTY_EVENT = Buffer.from('{}');
 
+/** An X-Ray trace header; randomUUID draws from a buffered pool, cheaper than a randomBytes call per invoke. */
 function traceId(): string {
-  const r = randomBytes(20).toString('hex');
+  const r = randomUUID().replace(/-/g, '') + randomUUID().slice(0, 8);
   return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${r.slice(0, 24)};Parent=${r.slice(24, 40)};Sampled=0`;
 }
 

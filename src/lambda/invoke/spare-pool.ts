@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { Environment, type EnvironmentOptions } from './environment.js';
+import { runtimeApiVariables } from './function-env.js';
 import { runtimeCommand } from './runtimes.js';
 
 const RESPAWN_BACKOFF_MS = 1000;
@@ -30,8 +31,8 @@ export class SparePool {
   private async startOne(): Promise<void> {
     this.starting++;
     try {
-      const env = await Environment.start(this.opts, (runtimeApi) => ({
-        spec: runtimeCommand('node', { ...this.baseEnv, AWS_LAMBDA_RUNTIME_API: runtimeApi, _LAMBKIN_CLAIM: '1' }, this.cwd),
+      const env = await Environment.start(this.opts, (endpoint) => ({
+        spec: runtimeCommand('node', { ...this.baseEnv, ...runtimeApiVariables(endpoint), _LAMBKIN_CLAIM: '1' }, this.cwd),
       }));
       this.spares.add(env);
       env.onExitOnce(() => this.onSpareExit(env));
@@ -65,6 +66,13 @@ export class SparePool {
       setImmediate(() => this.fill());
     }
     return chosen;
+  }
+
+  /** Spares already waiting for a claim. */
+  get readyCount(): number {
+    let n = 0;
+    for (const env of this.spares) if (env.claimable) n++;
+    return n;
   }
 
   close(): void {
