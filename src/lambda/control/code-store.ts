@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { invalidParameter } from '../../core/validation.js';
@@ -46,8 +46,9 @@ export class CodeStore {
   }
 
   private async unpack(zip: Buffer, dir: string): Promise<void> {
-    // Unpack beside the final place, then rename: a crash never leaves a half-written code dir in use.
-    const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+    // Unpack beside the final place, then rename: a crash never leaves a half-written code dir in use. The random
+    // part keeps two concurrent uploads of the same package (same sha, same millisecond) out of each other's way.
+    const tmp = `${dir}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await extractZip(zip, tmp, MAX_UNZIPPED_BYTES);
       fs.renameSync(tmp, dir);
