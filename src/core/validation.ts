@@ -34,7 +34,21 @@ export class Constraints {
 
   pattern(value: string | undefined, field: string, re: RegExp): this {
     if (value !== undefined && !re.test(value)) {
-      this.fail(value, field, `satisfy regular expression pattern: ${re.source.replace(/^\^|\$$/g, '')}`);
+      this.fail(value, field, `satisfy regular expression pattern: ${patternText(re)}`);
+    }
+    return this;
+  }
+
+  /**
+   * Keys of a map member (e.g. `environment.variables`). AWS treats such maps as sensitive: the message names the
+   * member but not the value (`Value at 'environment.variables' failed to satisfy constraint: Map keys must ...`).
+   */
+  mapKeys(keys: readonly string[], field: string, re: RegExp): this {
+    if (keys.some((k) => !re.test(k))) {
+      this.failures.push(
+        `Value at '${field}' failed to satisfy constraint: Map keys must satisfy constraint: ` +
+          `[Member must satisfy regular expression pattern: ${patternText(re)}]`,
+      );
     }
     return this;
   }
@@ -53,6 +67,11 @@ export class Constraints {
     const head = `${n} validation error${n === 1 ? '' : 's'} detected: `;
     throw new AwsError(code, 400, head + this.failures.join('; '));
   }
+}
+
+/** A pattern as the model spells it: no anchors, and `/` unescaped (JS regex literals must write it `\/`). */
+function patternText(re: RegExp): string {
+  return re.source.replace(/^\^|\$$/g, '').replace(/\\\//g, '/');
 }
 
 export function invalidParameter(message: string): AwsError {

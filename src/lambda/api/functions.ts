@@ -57,8 +57,10 @@ export const createFunction: LambdaHandler = async (api, _params, deps) => {
   new Constraints().length(ref.name, 'functionName', 1, 64).pattern(ref.name, 'functionName', BARE_NAME_PATTERN).check('InvalidParameterValueException');
   validateConfig(input);
   if (input.PackageType === 'Image') throw invalidParameter('Container image functions are not supported by lambkin.');
-  if (input.Runtime === undefined) throw invalidParameter('Runtime is required for .zip deployment packages.');
-  if (input.Handler === undefined) throw invalidParameter('Handler is required for .zip deployment packages.');
+  if (input.Runtime === undefined || input.Handler === undefined) {
+    // AWS's text for either member missing on a Zip function.
+    throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
+  }
   if (input.Publish) throw invalidParameter('Publishing versions is not supported by lambkin yet.');
   const zip = codeFrom(input.Code!, 'Code.');
   const record = await deps.functions.create(ref.scope, { ...input, name: ref.name, zip, tags: validTags(input.Tags) });

@@ -27,6 +27,7 @@ const HANDLER_PATTERN = /^[^\s]+$/;
 const ENV_KEY_PATTERN = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
 const DLQ_PATTERN = /^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$/;
 const MAX_ENV_BYTES = 4096;
+const MAX_MEMORY_MB = 10240;
 
 /** The configuration members shared by CreateFunction and UpdateFunctionConfiguration (all optional here). */
 export interface ConfigInput {
@@ -74,7 +75,8 @@ export function validateConfig(input: ConfigInput): void {
     .pattern(input.Handler, 'handler', HANDLER_PATTERN)
     .length(input.Description, 'description', 0, 256)
     .range(input.Timeout, 'timeout', 1, 900)
-    .range(input.MemorySize, 'memorySize', 128, 10240)
+    // The model allows up to 32768 [new]; Lambda's own 10240 limit is a separate check below.
+    .range(input.MemorySize, 'memorySize', 128, 32768)
     .range(input.EphemeralStorage?.Size, 'ephemeralStorage.size', 512, 10240)
     .oneOf(input.TracingConfig?.Mode, 'tracingConfig.mode', ['Active', 'PassThrough'])
     .pattern(input.DeadLetterConfig?.TargetArn, 'deadLetterConfig.targetArn', DLQ_PATTERN)
@@ -82,6 +84,11 @@ export function validateConfig(input: ConfigInput): void {
     .length(input.LoggingConfig?.LogGroup, 'loggingConfig.logGroup', 1, 512);
   validateEnvKeys(c, input.Environment?.Variables);
   c.check();
+  if (input.MemorySize !== undefined && input.MemorySize > MAX_MEMORY_MB) {
+    // AWS's wording for its service limit (not the model's "1 validation error detected: ..." form).
+    throw new AwsError('ValidationException', 400,
+      `'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to ${MAX_MEMORY_MB}`);
+  }
   if (input.Runtime !== undefined && !(SUPPORTED_RUNTIMES as readonly string[]).includes(input.Runtime)) {
     throw invalidParameter(
       `The runtime parameter of ${input.Runtime} is not supported by lambkin for creating or updating functions. ` +
@@ -95,8 +102,8 @@ export function validateConfig(input: ConfigInput): void {
 function validateEnvKeys(c: Constraints, vars: Record<string, string> | undefined): void {
   if (vars === undefined) return;
   if (!isObject(vars)) throw invalidParameter('Environment.Variables must be a map of strings.');
+  c.mapKeys(Object.keys(vars), 'environment.variables', ENV_KEY_PATTERN);
   for (const [k, v] of Object.entries(vars)) {
-    c.pattern(k, 'environment.variables', ENV_KEY_PATTERN);
     if (typeof v !== 'string') throw invalidParameter(`Environment variable ${k} must be a string.`);
   }
 }
