@@ -43,6 +43,18 @@ function zipHelloExample(): string {
   return file;
 }
 
+/** The temporary directory holding a runtime process's Runtime API Unix socket, read from its environment. */
+function runtimeSocketDir(pid: number): string | undefined {
+  try {
+    const vars = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    const socket = vars.find((v) => v.startsWith('_LAMBKIN_RUNTIME_SOCKET='))?.slice('_LAMBKIN_RUNTIME_SOCKET='.length);
+    const dir = socket ? path.dirname(socket) : undefined;
+    return dir && path.basename(dir).startsWith('lambkin-rapi-') ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const sha256Base64 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
 
 function assertCliError(r: CliResult, code: string, message: RegExp): void {
@@ -261,7 +273,7 @@ describe('AWS CLI against `lambkin start`', () => {
 });
 
 describe('restart after SIGKILL', () => {
-  test('functions created and updated before the kill are listed and invocable after a restart on the same data dir', async () => {
+  test('functions created and updated before the kill are listed and invocable after a restart on the same data dir', async (t) => {
     const dataDir = path.join(scratch, 'restart-data');
     const first = await spawnLambkin(dataDir);
     const name = uniqueName('cli-restart');
@@ -273,6 +285,10 @@ describe('restart after SIGKILL', () => {
     const runtimes = childProcesses(first.pid);
     strayProcesses.push(...runtimes);
     assert.ok(runtimes.length >= 1, 'the server has runtime processes');
+    // A killed server cannot remove its temporary Runtime API socket directory; the test does, afterwards.
+    const socketDirs = runtimes.map((p) => runtimeSocketDir(p.pid)).filter((d): d is string => d !== undefined);
+    assert.equal(socketDirs.length, runtimes.length, 'each runtime was given a Runtime API socket');
+    t.after(() => socketDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
     first.proc.kill('SIGKILL');
     assert.equal((await first.exited).signal, 'SIGKILL');

@@ -22,10 +22,23 @@ export interface SpawnedLambkin {
 
 const running = new Set<SpawnedLambkin>();
 
-/** `bin/lambkin.js` runs the compiled `dist/`; build it once if a plain `node --test` run finds it missing. */
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `bin/lambkin.js` runs the compiled `dist/`. `npm test` builds first; a direct `node --test` run of an e2e file
+ * builds here when `dist/` is missing or older than `src/`, so it never tests stale code.
+ */
 export function ensureBuilt(): void {
-  if (fs.existsSync(path.join(REPO_ROOT, 'dist/cli/main.js'))) return;
-  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const entry = path.join(REPO_ROOT, 'dist/cli/main.js');
+  if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= newestMtimeMs(path.join(REPO_ROOT, 'src'))) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error('npm run build failed');
 }
 
