@@ -287,7 +287,6 @@ describe('restart after SIGKILL', () => {
     assert.ok(runtimes.length >= 1, 'the server has runtime processes');
     // A killed server cannot remove its temporary Runtime API socket directory; the test does, afterwards.
     const socketDirs = runtimes.map((p) => runtimeSocketDir(p.pid)).filter((d): d is string => d !== undefined);
-    assert.equal(socketDirs.length, runtimes.length, 'each runtime was given a Runtime API socket');
     t.after(() => socketDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
     first.proc.kill('SIGKILL');
