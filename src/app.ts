@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
@@ -17,6 +15,7 @@ import { Invoker } from './lambda/invoke/invoker.js';
 import { FunctionLogs } from './lambda/invoke/log-files.js';
 import { provideRuntimeModules } from './lambda/invoke/runtime-modules.js';
 import { SparePool } from './lambda/invoke/spare-pool.js';
+import { createSocketDir } from './lambda/runtime-api/socket-dir.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 
 export interface Lambkin {
@@ -57,8 +56,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   const codeUrls = await CodeUrls.open(store, config.codeUrlTtlMs, systemClock);
 
   let url = '';
-  // Unix socket paths are limited to ~100 bytes, so the sockets live in a short temporary directory.
-  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambkin-rapi-'));
+  const socketDir = createSocketDir();
   const envOptions = { maxResponseBytes: config.maxResponseBytes, initTimeoutMs: config.initTimeoutMs, socketDir };
   const spares = config.spareRuntimes > 0
     ? new SparePool(config.spareRuntimes, envOptions, { PATH: process.env.PATH ?? '/usr/bin:/bin' }, code.runtimeRoot, logger)
