@@ -19,6 +19,7 @@ program
   .option('--region <region>', 'default region', DEFAULTS.region)
   .option('--account-id <id>', 'default account id (12 digits)', DEFAULTS.accountId)
   .option('--idle-environment-ms <ms>', 'stop an execution environment after this long without work', integer, DEFAULTS.idleEnvironmentMs)
+  .option('--scale-up-delay-ms <ms>', 'how long an invocation may wait for a busy environment before another starts', integer, DEFAULTS.scaleUpDelayMs)
   .option('--spare-runtimes <n>', 'pre-started runtime processes kept for cold starts', integer, DEFAULTS.spareRuntimes)
   .option('--sqlite-synchronous <level>', 'FULL (survives power loss) or NORMAL (survives a crash)', DEFAULTS.sqliteSynchronous)
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', DEFAULTS.logLevel)

@@ -11,7 +11,7 @@ export interface LambkinConfig {
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** An environment with no invocation for this long is stopped. */
   idleEnvironmentMs: number;
-  /** How long an invocation waits for a busy environment of its function before another one is started. */
+  /** About how long an invocation may wait for a busy environment of its function before another one is started. */
   scaleUpDelayMs: number;
   /** Pre-started, not yet claimed Node.js runtime processes kept ready for cold starts (0 turns the pool off). */
   spareRuntimes: number;
@@ -36,7 +36,7 @@ export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
   accountId: '000000000000',
   sqliteSynchronous: 'FULL',
   idleEnvironmentMs: 10 * 60_000,
-  scaleUpDelayMs: 2,
+  scaleUpDelayMs: 10,
   spareRuntimes: 2,
   initTimeoutMs: 10_000,
   logLevel: 'info',

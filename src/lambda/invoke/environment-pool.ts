@@ -13,8 +13,8 @@ export interface PoolSettings {
   environment: EnvironmentOptions;
   idleEnvironmentMs: number;
   /**
-   * How long an invocation waits for a busy environment of its function to come free before another environment
-   * is started for it. Short calls then share a few environments instead of each overlap costing a process.
+   * About how long an invocation may wait for a busy environment of its function to come free before another
+   * environment is started for it (see EnvironmentPool).
    */
   scaleUpDelayMs: number;
   /** Given to functions as AWS_ENDPOINT_URL and credentials, so their SDK calls reach this lambkin. */
@@ -26,26 +26,36 @@ export interface PoolSettings {
 interface Waiter {
   resolve: (env: Environment) => void;
   reject: (err: unknown) => void;
+  since: number;
 }
 
 /** The environments of one function version. */
 interface VersionEnvironments {
-  revisionId: string;
+  /** The newest configuration seen: new environments start with it, older ones are stopped. */
+  fn: FunctionRecord;
   idle: Environment[];
   waiters: Waiter[];
   starting: number;
   all: Set<Environment>;
   scaleTimer: NodeJS.Timeout | undefined;
+  /** Whether an invocation has finished here: until then every overlapping call gets its own environment. */
+  warm: boolean;
 }
 
 const keyOf = (fn: FunctionRecord) => `${fn.account}\0${fn.region}\0${fn.name}\0${fn.version}`;
 
 /**
  * Execution environments per function version. An invocation takes an idle environment (most recently used
- * first, so the others can be reaped), or waits. A function with no environment starts one at once; otherwise,
- * after `scaleUpDelayMs`, each waiting invocation that no environment start covers yet starts one. A waiting
- * invocation runs on whichever comes first: a new environment or one released by another invocation.
- * Environments of an older configuration are stopped instead of reused.
+ * first, so the others can be reaped), or waits, and runs on whichever comes first: an environment released by
+ * another invocation or a new one.
+ *
+ * When to start a new one: AWS starts an environment for every overlapping call. On a machine with a few cores
+ * that is the slow choice for short calls: each extra process costs a spawn and wakes up separately, while a
+ * released environment is often only a fraction of a millisecond away. So until an invocation of the function has
+ * finished, every overlapping call starts an environment at once (as on AWS); after that, one more environment
+ * starts (one start at a time) whenever the longest-waiting invocation has waited `scaleUpDelayMs` without one
+ * coming free. Long calls scale out within a few milliseconds each; short ones share a few environments.
+ * Environments of an older configuration are stopped, not reused.
  */
 export class EnvironmentPool {
   private readonly pools = new Map<string, VersionEnvironments>();
@@ -70,34 +80,53 @@ export class EnvironmentPool {
     }
     if (this.closed) return Promise.reject(new Error('lambkin is shutting down'));
     return new Promise<Environment>((resolve, reject) => {
-      p.waiters.push({ resolve, reject });
-      if (p.all.size === 0 || this.settings.scaleUpDelayMs === 0) this.balance(p, fn);
-      else p.scaleTimer ??= setTimeout(() => {
-        p.scaleTimer = undefined;
-        this.balance(p, fn);
-      }, this.settings.scaleUpDelayMs);
+      p.waiters.push({ resolve, reject, since: performance.now() });
+      this.scale(p);
     });
   }
 
+  /** Hands a finished environment to the next waiting invocation, or parks it as idle. */
   release(env: Environment): void {
     const fn = env.assignment!.fn;
     const p = this.pools.get(keyOf(fn));
     if (!p || env.state !== 'ready') return;
-    if (this.closed || fn.revisionId !== p.revisionId) {
+    p.warm = true;
+    if (this.closed || fn.revisionId !== p.fn.revisionId) {
       env.stop();
+      this.scale(p);
       return;
     }
-    env.lastUsedMs = Date.now();
     const waiter = p.waiters.shift();
     if (waiter) waiter.resolve(env);
     else p.idle.push(env);
+  }
+
+  /** Starts environments for waiting invocations that no start covers, by the rule in the class comment. */
+  private scale(p: VersionEnvironments): void {
+    if (this.closed) return;
+    const uncovered = () => p.waiters.length > p.starting;
+    if (!p.warm || p.all.size + p.starting === 0) {
+      while (uncovered()) void this.startFor(p);
+      return;
+    }
+    // One start at a time: a spawn also slows everything else down, and the queue may drain before it is done.
+    if (!uncovered() || p.scaleTimer || p.starting > 0) return;
+    const waited = performance.now() - p.waiters[0]!.since;
+    if (waited >= this.settings.scaleUpDelayMs) {
+      void this.startFor(p);
+      return;
+    }
+    p.scaleTimer = setTimeout(() => {
+      p.scaleTimer = undefined;
+      this.scale(p);
+    }, this.settings.scaleUpDelayMs - waited);
   }
 
   /** Stops the idle environments of a function that changed or was deleted; busy ones stop when released. */
   retire(fn: FunctionRecord): void {
     const p = this.pools.get(keyOf(fn));
     if (!p) return;
-    p.revisionId = `retired:${fn.revisionId}`;
+    p.fn = { ...p.fn, revisionId: `retired:${fn.revisionId}` };
     for (const env of p.idle.splice(0)) env.stop();
   }
 
@@ -105,21 +134,19 @@ export class EnvironmentPool {
     const key = keyOf(fn);
     let p = this.pools.get(key);
     if (!p) {
-      p = { revisionId: fn.revisionId, idle: [], waiters: [], starting: 0, all: new Set(), scaleTimer: undefined };
+      p = { fn, idle: [], waiters: [], starting: 0, all: new Set(), scaleTimer: undefined, warm: false };
       this.pools.set(key, p);
-    } else if (p.revisionId !== fn.revisionId) {
-      p.revisionId = fn.revisionId;
+    } else if (p.fn.revisionId !== fn.revisionId) {
+      p.fn = fn;
+      p.warm = false;
       for (const env of p.idle.splice(0)) env.stop();
     }
     return p;
   }
 
-  private balance(p: VersionEnvironments, fn: FunctionRecord): void {
-    while (!this.closed && p.starting < p.waiters.length) void this.startFor(p, fn);
-  }
-
-  private async startFor(p: VersionEnvironments, fn: FunctionRecord): Promise<void> {
+  private async startFor(p: VersionEnvironments): Promise<void> {
     p.starting++;
+    const fn = p.fn;
     let env: Environment | undefined;
     try {
       env = await this.newEnvironment(fn);
@@ -135,7 +162,7 @@ export class EnvironmentPool {
       if (waiter) waiter.reject(err);
       else if (!(err instanceof InitFailure)) this.log.error({ err, function: fn.name }, 'could not start an environment');
     }
-    this.balance(p, fn);
+    this.scale(p);
   }
 
   private async newEnvironment(fn: FunctionRecord): Promise<Environment> {

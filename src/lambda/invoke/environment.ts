@@ -167,7 +167,9 @@ export class Environment implements RuntimeApiHandlers {
     if (this.state === 'initializing') this.becomeReady();
     const c = this.current;
     if (c && !c.delivered) return this.deliver(res, c);
-    if (c) return runtimeError(res, 403, 'InvalidStateTransition', 'The current invocation has no result yet');
+    // Once the result is accepted the runtime may ask for the next event at once (even pipelined), while lambkin
+    // still settles the finished invocation's logs: park it.
+    if (c && !c.answered) return runtimeError(res, 403, 'InvalidStateTransition', 'The current invocation has no result yet');
     if (this.state === 'spare' || this.state === 'dead') return runtimeError(res, 403, 'InvalidStateTransition', `State ${this.state}`);
     this.parkedNext = res;
     res.once('close', () => {
