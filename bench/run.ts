@@ -14,6 +14,7 @@ import { httpRequest, runLoad, type LoadResult } from './load.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 12);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 8000);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20261203/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=00';
 
@@ -100,7 +101,8 @@ async function benchLambkin(bare: [LoadResult, LoadResult]): Promise<void> {
     await createFunction(port, 'noop', 'warm');
     await invoke(port, 'noop');
     const request = httpRequest('POST', '/2015-03-31/functions/noop/invocations', { Authorization: AUTH, 'X-Amz-Date': '20261203T000000Z' }, '{}');
-    await runLoad({ port, request, clients: 16, durationMs: 1000 });
+    // Warm up: the JIT of lambkin and of each runtime process settles over several seconds of load.
+    await runLoad({ port, request, clients: 16, durationMs: WARMUP_MS });
     const warm1 = await runLoad({ port, request, clients: 1, durationMs: DURATION_MS, expectStatus: 200 });
     const warm16 = await runLoad({ port, request, clients: 16, durationMs: DURATION_MS, expectStatus: 200 });
     console.log(line('(b) warm Invoke, 1 client', warm1, bare[0]));

@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionRecord } from '../../store/store.js';
-import { runtimeError, sendRuntimeJson, startRuntimeEndpoint, type RuntimeApiHandlers, type RuntimeEndpoint } from '../runtime-api/server.js';
+import {
+  runtimeError, sendRuntimeJson, startRuntimeEndpoint, type Reply, type RuntimeApiHandlers, type RuntimeEndpoint, type RuntimeRequest,
+} from '../runtime-api/server.js';
 import type { LogStreamFile } from './log-files.js';
 import { OutputCapture } from './output-capture.js';
 import { killProcessTree, spawnEnvironmentProcess, type ProcessSpec } from './sandbox.js';
@@ -87,8 +88,8 @@ export class Environment implements RuntimeApiHandlers {
   private proc!: ChildProcess;
   private endpoint!: RuntimeEndpoint;
   private capture!: OutputCapture;
-  private parkedClaim: ServerResponse | undefined;
-  private parkedNext: ServerResponse | undefined;
+  private parkedClaim: Reply | undefined;
+  private parkedNext: Reply | undefined;
   private current: Current | undefined;
   private betweenLines: string[] = [];
   private initStartMs = 0;
@@ -114,7 +115,7 @@ export class Environment implements RuntimeApiHandlers {
   ): Promise<Environment> {
     const env = new Environment(opts);
     const socketPath = opts.socketDir ? `${opts.socketDir}/${++socketSeq}.sock` : undefined;
-    env.endpoint = await startRuntimeEndpoint(env, socketPath);
+    env.endpoint = await startRuntimeEndpoint(env, opts.maxResponseBytes, socketPath);
     const { spec, assignment } = plan(env.endpoint);
     env.proc = spawnEnvironmentProcess(spec);
     env.capture = new OutputCapture(env.proc.stdout!, env.proc.stderr!, (line) => env.onLine(line));
@@ -151,19 +152,19 @@ export class Environment implements RuntimeApiHandlers {
     for (const line of this.betweenLines) this.assignment!.logFile.append(line + '\n');
   }
 
-  private answerClaim(res: ServerResponse): void {
+  private answerClaim(res: Reply): void {
     this.parkedClaim = undefined;
     sendRuntimeJson(res, 200, { env: this.assignment!.env, cwd: this.assignment!.cwd });
   }
 
   // ---- Runtime API -------------------------------------------------------------------------------------------
 
-  claim(res: ServerResponse): void {
+  claim(res: Reply): void {
     if (this.state !== 'spare') return runtimeError(res, 403, 'InvalidStateTransition', 'This environment is already claimed');
     this.parkedClaim = res;
   }
 
-  next(res: ServerResponse): void {
+  next(res: Reply): void {
     if (this.state === 'initializing') this.becomeReady();
     const c = this.current;
     if (c && !c.delivered) return this.deliver(res, c);
@@ -172,32 +173,32 @@ export class Environment implements RuntimeApiHandlers {
     if (c && !c.answered) return runtimeError(res, 403, 'InvalidStateTransition', 'The current invocation has no result yet');
     if (this.state === 'spare' || this.state === 'dead') return runtimeError(res, 403, 'InvalidStateTransition', `State ${this.state}`);
     this.parkedNext = res;
-    res.once('close', () => {
+    res.onClose(() => {
       if (this.parkedNext === res) this.parkedNext = undefined;
     });
   }
 
-  result(kind: 'response' | 'error', requestId: string, req: IncomingMessage, res: ServerResponse): void {
+  result(kind: 'response' | 'error', requestId: string, req: RuntimeRequest, res: Reply): void {
     const c = this.current;
     if (!c || !c.delivered || c.answered || c.input.requestId !== requestId) {
-      req.resume();
       return runtimeError(res, 400, 'InvalidRequestID', 'Invalid request ID');
     }
     c.answered = true;
-    void this.readResult(kind, req, res, c);
+    this.acceptResult(kind, req, res, c);
   }
 
-  initError(req: IncomingMessage, res: ServerResponse): void {
-    if (this.state !== 'initializing') {
-      req.resume();
-      return runtimeError(res, 403, 'InvalidStateTransition', `State ${this.state}`);
-    }
-    void readCapped(req, this.opts.maxResponseBytes).then(async ({ body }) => {
-      sendRuntimeJson(res, 202, { status: 'OK' });
-      await this.capture.waitFor(header(req, 'lambkin-log-bytes'), LOG_SETTLE_MS);
-      const errorType = normaliseErrorType(header(req, 'lambda-runtime-function-error-type'));
-      this.failInit(new InitFailure(errorType, 'init error', body, this.takeBetweenLines()));
-    });
+  initError(req: RuntimeRequest, res: Reply): void {
+    if (this.state !== 'initializing') return runtimeError(res, 403, 'InvalidStateTransition', `State ${this.state}`);
+    sendRuntimeJson(res, 202, { status: 'OK' });
+    const errorType = normaliseErrorType(req.headers['lambda-runtime-function-error-type']);
+    void this.afterLogs(req, () => this.failInit(new InitFailure(errorType, 'init error', req.body, this.takeBetweenLines())));
+  }
+
+  /** Runs `then` once the runtime's output up to this request has been read (Lambkin-Log-Bytes), at once if so. */
+  private afterLogs(req: RuntimeRequest, then: () => void): void {
+    const settle = this.capture.waitFor(req.headers['lambkin-log-bytes'], LOG_SETTLE_MS);
+    if (settle) void settle.then(then);
+    else then();
   }
 
   // ---- Invocations -------------------------------------------------------------------------------------------
@@ -220,43 +221,40 @@ export class Environment implements RuntimeApiHandlers {
     });
   }
 
-  private deliver(res: ServerResponse, c: Current): void {
+  private deliver(res: Reply, c: Current): void {
     c.delivered = true;
     const i = c.input;
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
-      'Content-Length': i.payload.length,
       'Lambda-Runtime-Aws-Request-Id': i.requestId,
       'Lambda-Runtime-Deadline-Ms': Date.now() + this.assignment!.fn.timeoutS * 1000,
       'Lambda-Runtime-Invoked-Function-Arn': i.invokedArn,
       'Lambda-Runtime-Trace-Id': i.traceId,
     };
     if (i.clientContext) headers['Lambda-Runtime-Client-Context'] = i.clientContext;
-    res.writeHead(200, headers);
-    res.end(i.payload);
+    res.send(200, i.payload, headers);
   }
 
-  private async readResult(kind: 'response' | 'error', req: IncomingMessage, res: ServerResponse, c: Current): Promise<void> {
-    const { body, size } = await readCapped(req, this.opts.maxResponseBytes);
+  private acceptResult(kind: 'response' | 'error', req: RuntimeRequest, res: Reply, c: Current): void {
     const max = this.opts.maxResponseBytes;
     let outcome: Omit<RunOutcome, 'lines' | 'preLines'>;
-    if (!body) {
+    if (!req.body) {
       runtimeError(res, 413, 'RequestEntityTooLarge', `Exceeded maximum allowed payload size (${max} bytes).`);
       const errorType = 'Function.ResponseSizeTooLarge';
-      const message = `Response payload size (${size} bytes) exceeded maximum allowed payload size (${max} bytes).`;
+      const message = `Response payload size (${req.bodySize} bytes) exceeded maximum allowed payload size (${max} bytes).`;
       outcome = { payload: errorBody(errorType, message), contentType: 'application/json', functionError: true, status: 'error', errorType };
     } else {
       sendRuntimeJson(res, 202, { status: 'OK' });
       outcome = kind === 'response'
-        ? { payload: body, contentType: header(req, 'content-type') ?? 'application/json', functionError: false }
+        ? { payload: req.body, contentType: req.headers['content-type'] ?? 'application/json', functionError: false }
         : {
-            payload: body, contentType: 'application/json', functionError: true, status: 'error',
-            errorType: normaliseErrorType(header(req, 'lambda-runtime-function-error-type')),
+            payload: req.body, contentType: 'application/json', functionError: true, status: 'error',
+            errorType: normaliseErrorType(req.headers['lambda-runtime-function-error-type']),
           };
     }
-    const settle = this.capture.waitFor(header(req, 'lambkin-log-bytes'), LOG_SETTLE_MS);
-    if (settle) await settle;
-    if (this.current === c) this.finish(c, outcome);
+    this.afterLogs(req, () => {
+      if (this.current === c) this.finish(c, outcome);
+    });
   }
 
   private finish(c: Current, outcome: Omit<RunOutcome, 'lines' | 'preLines'>): void {
@@ -381,11 +379,6 @@ export class Environment implements RuntimeApiHandlers {
   }
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
 export function errorBody(errorType: string, errorMessage: string): Buffer {
   return Buffer.from(JSON.stringify({ errorType, errorMessage }));
 }
@@ -394,18 +387,4 @@ export function errorBody(errorType: string, errorMessage: string): Buffer {
 function normaliseErrorType(raw: string | undefined): string {
   if (raw && /^(Runtime|Function)\.[A-Z][a-zA-Z]+$/.test(raw)) return raw;
   return raw?.startsWith('Function.') ? 'Function.Unknown' : 'Runtime.Unknown';
-}
-
-/** Reads a body up to `max` bytes; beyond that keeps counting but returns no body. */
-function readCapped(req: IncomingMessage, max: number): Promise<{ body: Buffer | undefined; size: number }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= max) chunks.push(chunk);
-    });
-    req.on('end', () => resolve({ body: size <= max ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) : undefined, size }));
-    req.on('error', () => resolve({ body: undefined, size }));
-  });
 }
