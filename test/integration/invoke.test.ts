@@ -163,6 +163,19 @@ describe('LogType Tail', () => {
     assert.match(failed.log, new RegExp(`\\t${failed.out.$metadata.requestId}\\tERROR\\tInvoke Error \\t\\{"errorType":"Error","errorMessage":"x"`));
   });
 
+  test('output written without a final newline belongs to the invocation that wrote it', async () => {
+    const name = await deploy(lambda, {
+      'index.js': `exports.handler = async (e) => { process.stdout.write('partial-' + e.n); return e.n; };`,
+    });
+    for (const n of [1, 2]) {
+      const r = await invokeJson(lambda, name, { n }, { tail: true });
+      const lines = r.log.split('\n');
+      const end = lines.indexOf(`END RequestId: ${r.out.$metadata.requestId}`);
+      assert.equal(lines.indexOf(`partial-${n}`), end - 1, r.log);
+      assert.ok(!r.log.includes(`partial-${n - 1}`), `only this invocation's output:\n${r.log}`);
+    }
+  });
+
   test('the tail is the last 4 KB of a longer log', async () => {
     const name = await deploy(lambda, {
       'index.js': `exports.handler = async () => { for (let i = 0; i < 200; i++) console.log('line ' + i + ' ' + 'x'.repeat(60)); return 'done'; };`,

@@ -259,6 +259,8 @@ export class Environment implements RuntimeApiHandlers {
 
   private finish(c: Current, outcome: Omit<RunOutcome, 'lines' | 'preLines'>): void {
     clearTimeout(c.timer);
+    // Output without a final newline still belongs to this invocation (all its bytes have arrived by now).
+    this.capture.flushPartial();
     this.current = undefined;
     if (this.state === 'busy') this.state = 'ready';
     this.lastUsedMs = Date.now();
