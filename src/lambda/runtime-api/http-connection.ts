@@ -9,8 +9,9 @@ import type { Socket } from 'node:net';
  * runtime once.
  *
  * It speaks what Runtime API clients send: keep-alive and pipelining, `Content-Length` or chunked bodies,
- * `Expect: 100-continue` (curl), HTTP/1.0 and `Connection: close`. Anything else gets a 400 and the connection
- * is closed.
+ * `Expect: 100-continue` (curl), HTTP/1.0 and `Connection: close`. Anything else gets a 400 (431 for a head over
+ * 64 KB), in order behind the answers still due for earlier requests, and the connection is closed. Nothing after
+ * a request that closes the connection (or a bad one) is read (RFC 9112 §9.6).
  */
 
 export interface RuntimeRequest {
@@ -36,6 +37,7 @@ export type RequestHandler = (req: RuntimeRequest, reply: Reply) => void;
 
 const MAX_HEAD_BYTES = 64 * 1024;
 const HOLD_MS = 2;
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 const STATUS_TEXT: Record<number, string> = {
   100: 'Continue', 200: 'OK', 202: 'Accepted', 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found',
   413: 'Payload Too Large', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
@@ -44,6 +46,8 @@ const STATUS_TEXT: Record<number, string> = {
 interface Slot {
   data: Buffer | undefined;
   closeAfter: boolean;
+  /** An HTTP/1.0 keep-alive request: the answer must say `Connection: keep-alive` or the client waits for EOF. */
+  sayKeepAlive?: boolean;
   listeners: (() => void)[];
 }
 
@@ -57,6 +61,7 @@ interface Pending {
   chunks: Buffer[];
   size: number;
   keepAlive: boolean;
+  http10: boolean;
 }
 
 export class RuntimeConnection {
@@ -66,6 +71,8 @@ export class RuntimeConnection {
   private flushScheduled = false;
   private holdTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** No more requests are read: the last one closes the connection, or was malformed. */
+  private stopped = false;
 
   constructor(private readonly socket: Socket, private readonly handle: RequestHandler, private readonly maxBodyBytes: number) {
     socket.setNoDelay?.(true);
@@ -75,9 +82,10 @@ export class RuntimeConnection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.stopped) return;
     this.buffer = this.buffer ? Buffer.concat([this.buffer, chunk]) : chunk;
     try {
-      while (!this.closed) {
+      while (!this.stopped) {
         if (!this.pending && (this.buffer!.length === 0 || !this.readHead())) return;
         if (!this.readBody()) return;
       }
@@ -94,6 +102,7 @@ export class RuntimeConnection {
       if (buf.length > MAX_HEAD_BYTES) throw new BadRequest(431, 'request head too large');
       return false;
     }
+    if (end + 4 > MAX_HEAD_BYTES) throw new BadRequest(431, 'request head too large');
     const lines = buf.toString('latin1', 0, end).split('\r\n');
     this.buffer = buf.subarray(end + 4);
     const [method, path, version] = lines[0]!.split(' ');
@@ -108,11 +117,15 @@ export class RuntimeConnection {
       headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
     }
     const connection = headers.connection?.toLowerCase() ?? '';
-    const keepAlive = version === 'HTTP/1.1' ? !connection.includes('close') : connection.includes('keep-alive');
-    this.pending = { req: { method, path, headers }, body: bodyState(headers), chunks: [], size: 0, keepAlive };
+    const http10 = version !== 'HTTP/1.1';
+    const keepAlive = http10 ? connection.includes('keep-alive') : !connection.includes('close');
+    this.pending = { req: { method, path, headers }, body: bodyState(headers), chunks: [], size: 0, keepAlive, http10 };
     const hasBody = this.pending.body.kind === 'chunked' || this.pending.body.remaining > 0;
-    if (headers.expect?.toLowerCase() === '100-continue' && hasBody) {
-      this.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+    // An HTTP/1.0 client does not know 1xx answers (RFC 9110 §10.1.1). The interim answer goes out in order: at once
+    // when nothing is due on this connection, else behind the answers to the earlier requests.
+    if (!http10 && headers.expect?.toLowerCase() === '100-continue' && hasBody) {
+      if (this.slots.length === 0) this.socket.write(CONTINUE);
+      else this.queue({ data: CONTINUE, closeAfter: false, listeners: [] });
     }
     return true;
   }
@@ -156,15 +169,19 @@ export class RuntimeConnection {
         continue;
       }
       const eol = buf.indexOf('\r\n');
-      if (eol < 0) return false;
+      if (eol < 0) {
+        if (buf.length > MAX_HEAD_BYTES) throw new BadRequest(400, 'chunk line too long');
+        return false;
+      }
       const line = buf.toString('latin1', 0, eol);
       this.buffer = buf.subarray(eol + 2);
       if (state.phase === 'data-end') {
         if (line !== '') throw new BadRequest(400, 'malformed chunk');
         state.phase = 'size';
       } else if (state.phase === 'size') {
-        const size = parseInt(line, 16);
-        if (!Number.isFinite(size) || size < 0) throw new BadRequest(400, 'malformed chunk size');
+        const hex = /^([0-9a-fA-F]+)[ \t]*(;.*)?$/.exec(line)?.[1];
+        const size = hex === undefined ? NaN : parseInt(hex, 16);
+        if (!Number.isSafeInteger(size)) throw new BadRequest(400, 'malformed chunk size');
         state.remaining = size;
         state.phase = size === 0 ? 'trailer' : 'data';
       } else if (line === '') {
@@ -174,8 +191,9 @@ export class RuntimeConnection {
   }
 
   private dispatch(p: Pending): void {
-    const slot: Slot = { data: undefined, closeAfter: !p.keepAlive, listeners: [] };
+    const slot: Slot = { data: undefined, closeAfter: !p.keepAlive, sayKeepAlive: p.keepAlive && p.http10, listeners: [] };
     this.slots.push(slot);
+    if (slot.closeAfter) this.stopped = true;
     const body = p.size <= this.maxBodyBytes ? (p.chunks.length === 1 ? p.chunks[0]! : Buffer.concat(p.chunks)) : undefined;
     const conn = this;
     const reply: Reply = {
@@ -194,8 +212,19 @@ export class RuntimeConnection {
     let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\nContent-Length: ${body.length}\r\n`;
     if (headers) for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
     if (slot.closeAfter) head += 'Connection: close\r\n';
+    else if (slot.sayKeepAlive) head += 'Connection: keep-alive\r\n';
     slot.data = Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), body]);
     slot.listeners.length = 0;
+    this.scheduleFlush();
+  }
+
+  /** Adds an answer that is ready now (interim or error) behind those still due. */
+  private queue(slot: Slot): void {
+    this.slots.push(slot);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -226,15 +255,19 @@ export class RuntimeConnection {
     if (close) this.socket.end();
   }
 
+  /** A bad request: read nothing more; the error goes out after the answers due for earlier requests, then close. */
   private fail(status: number, message: string): void {
-    if (this.closed) return;
+    this.stopped = true;
+    this.pending = undefined;
+    this.buffer = undefined;
     const body = JSON.stringify({ errorType: 'BadRequest', errorMessage: message });
-    this.socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
-    this.closed = true;
+    const text = `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+    this.queue({ data: Buffer.from(text, 'latin1'), closeAfter: true, listeners: [] });
   }
 
   private onClosed(): void {
     this.closed = true;
+    this.stopped = true;
     clearTimeout(this.holdTimer);
     for (const slot of this.slots.splice(0)) for (const l of slot.listeners) l();
   }
@@ -251,7 +284,9 @@ function bodyState(headers: Record<string, string>): BodyState {
     if (!/(^|,)\s*chunked\s*$/i.test(headers['transfer-encoding'])) throw new BadRequest(400, 'unsupported transfer-encoding');
     return { kind: 'chunked', remaining: 0, phase: 'size' };
   }
-  const length = headers['content-length'] === undefined ? 0 : Number(headers['content-length']);
-  if (!Number.isSafeInteger(length) || length < 0) throw new BadRequest(400, 'malformed content-length');
+  const text = headers['content-length'];
+  // Digits only (RFC 9110 §8.6): Number() would also take '0x10', '1e3', '+5' or ''.
+  const length = text === undefined ? 0 : /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(length)) throw new BadRequest(400, 'malformed content-length');
   return { kind: 'length', remaining: length };
 }
