@@ -25,6 +25,15 @@ export class Constraints {
     return this;
   }
 
+  /** A list member's size; AWS shows the list as `[a, b]`. */
+  count(list: readonly unknown[] | undefined, field: string, min: number, max: number): this {
+    if (list === undefined) return this;
+    const shown = `[${list.join(', ')}]`;
+    if (list.length < min) this.fail(shown, field, `have length greater than or equal to ${min}`);
+    else if (list.length > max) this.fail(shown, field, `have length less than or equal to ${max}`);
+    return this;
+  }
+
   range(value: number | undefined, field: string, min: number, max?: number): this {
     if (value === undefined) return this;
     if (value < min) this.fail(value, field, `have value greater than or equal to ${min}`);

@@ -62,8 +62,39 @@ export interface FunctionStore {
   all(): Promise<FunctionRecord[]>;
 }
 
+/** An event source mapping (lambda-api.md, event-sources.md §1). Field names follow EventSourceMappingConfiguration. */
+export interface EventSourceMappingRecord {
+  uuid: string;
+  account: string;
+  region: string;
+  eventSourceArn: string;
+  /** As the mapping names it: unqualified or qualified function ARN. */
+  functionArn: string;
+  enabled: boolean;
+  batchSize: number;
+  maximumBatchingWindowInSeconds: number;
+  /** Pattern texts of FilterCriteria.Filters, in order. */
+  filterPatterns?: string[];
+  functionResponseTypes: string[];
+  maximumConcurrency?: number;
+  tags: Record<string, string>;
+  state: 'Creating' | 'Enabling' | 'Enabled' | 'Disabling' | 'Disabled' | 'Updating' | 'Deleting';
+  stateTransitionReason: string;
+  lastModifiedMs: number;
+  lastProcessingResult?: string;
+}
+
+export interface EventSourceMappingStore {
+  /** Inserts or replaces the mapping with this UUID. */
+  put(record: EventSourceMappingRecord): Promise<void>;
+  delete(uuid: string): Promise<void>;
+  /** Every mapping of every account, to fill the in-memory registry at start-up. */
+  all(): Promise<EventSourceMappingRecord[]>;
+}
+
 export interface Store {
   functions: FunctionStore;
+  eventSourceMappings: EventSourceMappingStore;
   /** A small key/value area for server-level state (secrets, schema facts). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

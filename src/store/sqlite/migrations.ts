@@ -11,4 +11,8 @@ export const MIGRATIONS: readonly string[] = [
      record TEXT NOT NULL,
      PRIMARY KEY (account, region, name, version_order)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE event_source_mappings (
+     uuid TEXT PRIMARY KEY,
+     record TEXT NOT NULL
+   ) WITHOUT ROWID;`,
 ];

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FunctionKey, FunctionRecord, FunctionStore, ListPage, Store } from '../store.js';
+import { SqliteEventSourceMappingStore } from './esm-store.js';
 import { MIGRATIONS } from './migrations.js';
 
 /** `$LATEST` sorts before version 1, 2, ...: ListVersionsByFunction and ListFunctions order by this. */
@@ -103,6 +104,7 @@ export function openSqliteStore(dataDir: string, synchronous: 'FULL' | 'NORMAL')
   const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value');
   return {
     functions: new SqliteFunctionStore(db),
+    eventSourceMappings: new SqliteEventSourceMappingStore(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },

@@ -1,0 +1,188 @@
+import type { Logger } from 'pino';
+import { newRequestId } from '../../core/ids.js';
+import { matchesSqsRecord, parsePattern, type EventPattern } from '../../core/event-pattern.js';
+import type { EventSourceMappingRecord, FunctionRecord } from '../../store/store.js';
+import type { FunctionRef } from '../../core/arn.js';
+import { parseFunctionName } from '../../core/arn.js';
+import { LATEST, type FunctionRegistry } from '../control/function-registry.js';
+import type { Invoker } from '../invoke/invoker.js';
+import { failedItems, sqsRecordJson, toEvents, type EventBatch } from './sqs-records.js';
+import type { QueueRef, ReceivedMessage, SqsSource } from './sqs-source.js';
+
+export interface PollerDeps {
+  source: SqsSource;
+  functions: FunctionRegistry;
+  invoker: Invoker;
+  /** Where LastProcessingResult goes. */
+  noteResult(uuid: string, result: string): void;
+  log: Logger;
+}
+
+/** How long one receive waits for messages: SQS's longest long poll. */
+const LONG_POLL_MS = 20_000;
+/** AWS starts an SQS mapping with five concurrent pollers (event-sources.md §2.2). */
+const INITIAL_WORKERS = 5;
+const DEFAULT_MAX_WORKERS = 1000;
+/** Concurrency grows by at most one batch per this interval while full batches keep coming. */
+const SCALE_UP_INTERVAL_MS = 50;
+/** A missing function or queue is looked for again after this long. */
+const PROBLEM_RETRY_MS = 1000;
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+
+/**
+ * The poller of one SQS event source mapping (event-sources.md §2): workers that each receive a batch, drop what
+ * the filters reject, invoke the function synchronously with the SQS event and delete what succeeded. Failed
+ * messages are left alone: they come back after the queue's visibility timeout, and the queue's redrive policy
+ * moves them to its dead-letter queue. Concurrency starts at five batches, grows while full batches keep coming,
+ * up to ScalingConfig.MaximumConcurrency, and shrinks when the queue runs dry or the function fails.
+ */
+export class SqsPoller {
+  private config!: EventSourceMappingRecord;
+  private fnRef!: FunctionRef;
+  private patterns: EventPattern[] = [];
+  private workers = 0;
+  private running = true;
+  private readonly abort = new AbortController();
+  private readonly done = new Set<Promise<void>>();
+  private lastSpawnMs = 0;
+
+  constructor(record: EventSourceMappingRecord, private readonly deps: PollerDeps) {
+    this.reconfigure(record);
+  }
+
+  start(): void {
+    for (let i = 0; i < Math.min(INITIAL_WORKERS, this.maxWorkers()); i++) this.spawn();
+  }
+
+  reconfigure(record: EventSourceMappingRecord): void {
+    this.config = record;
+    this.fnRef = parseFunctionName(record.functionArn)!;
+    this.patterns = (record.filterPatterns ?? []).map(parsePattern);
+    if (this.running) while (this.workers < Math.min(INITIAL_WORKERS, this.maxWorkers())) this.spawn();
+  }
+
+  /** Stops receiving; resolves when the batches in flight are finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await Promise.all([...this.done]);
+  }
+
+  private maxWorkers(): number {
+    return this.config.maximumConcurrency ?? DEFAULT_MAX_WORKERS;
+  }
+
+  private spawn(): void {
+    this.workers++;
+    this.lastSpawnMs = performance.now();
+    const p = this.work().catch((err) => this.deps.log.error({ err, uuid: this.config.uuid }, 'SQS poller failed'));
+    this.done.add(p);
+    void p.finally(() => this.done.delete(p));
+  }
+
+  private async work(): Promise<void> {
+    try {
+      while (this.running && this.workers <= this.maxWorkers()) {
+        const queue = this.deps.source.queueByArn(this.config.eventSourceArn);
+        const fn = this.function();
+        if (!queue || !fn) {
+          this.deps.noteResult(this.config.uuid, `PROBLEM: ${queue ? 'Function' : 'Event source'} not found.`);
+          await sleep(PROBLEM_RETRY_MS, this.abort.signal);
+          continue;
+        }
+        const batch = await this.collect(queue);
+        if (batch.length === 0) {
+          if (this.workers > 1) break;
+          continue;
+        }
+        if (batch.length >= this.config.batchSize) this.maybeScaleUp();
+        if (!(await this.process(queue, fn, batch)) && this.workers > 1) break;
+      }
+    } finally {
+      this.workers--;
+    }
+  }
+
+  private function(): FunctionRecord | undefined {
+    const ref = this.fnRef;
+    return this.deps.functions.get({ account: this.config.account, region: this.config.region }, ref.name, ref.qualifier ?? LATEST);
+  }
+
+  private maybeScaleUp(): void {
+    if (this.running && this.workers < this.maxWorkers() && performance.now() - this.lastSpawnMs >= SCALE_UP_INTERVAL_MS) this.spawn();
+  }
+
+  /**
+   * One batch: what a receive returns, or with a batching window, receives until BatchSize messages or 6 MB are
+   * in hand or the window (counted from the first message) ends. A stop during the window keeps what is in hand.
+   */
+  private async collect(queue: QueueRef): Promise<ReceivedMessage[]> {
+    const { batchSize, maximumBatchingWindowInSeconds: windowS } = this.config;
+    const signal = this.abort.signal;
+    const batch = await this.deps.source.receive(queue, { max: batchSize, waitMs: LONG_POLL_MS, signal });
+    if (batch.length === 0 || windowS === 0) return batch;
+    const deadline = performance.now() + windowS * 1000;
+    let bytes = batch.reduce((n, m) => n + m.body.length, 0);
+    for (let left = deadline - performance.now(); batch.length < batchSize && left > 0 && !signal.aborted; left = deadline - performance.now()) {
+      if (bytes >= 6 * 1024 * 1024) break;
+      const more = await this.deps.source.receive(queue, { max: batchSize - batch.length, waitMs: left, signal });
+      for (const m of more) bytes += m.body.length;
+      batch.push(...more);
+    }
+    return batch;
+  }
+
+  /** Filters, invokes and deletes; false if any invocation failed. */
+  private async process(queue: QueueRef, fn: FunctionRecord, batch: ReceivedMessage[]): Promise<boolean> {
+    const { keep, drop } = this.filter(queue, batch);
+    if (drop.length) await this.deps.source.deleteBatch(queue, drop.map((m) => m.receiptHandle));
+    let ok = true;
+    for (const event of toEvents(keep, queue.arn, queue.region)) {
+      if (!(await this.invoke(queue, fn, event))) ok = false;
+    }
+    return ok;
+  }
+
+  /** Messages no filter matches are deleted without an invocation (Lambda DG "Lambda event filtering"). */
+  private filter(queue: QueueRef, batch: ReceivedMessage[]): { keep: ReceivedMessage[]; drop: ReceivedMessage[] } {
+    if (this.patterns.length === 0) return { keep: batch, drop: [] };
+    const keep: ReceivedMessage[] = [];
+    const drop: ReceivedMessage[] = [];
+    for (const m of batch) {
+      const record = JSON.parse(sqsRecordJson(m, queue.arn, queue.region)) as Record<string, unknown>;
+      (this.patterns.some((p) => matchesSqsRecord(p, record)) ? keep : drop).push(m);
+    }
+    return { keep, drop };
+  }
+
+  private async invoke(queue: QueueRef, fn: FunctionRecord, event: EventBatch): Promise<boolean> {
+    const uuid = this.config.uuid;
+    let result;
+    try {
+      result = await this.deps.invoker.invoke({ fn, invokedArn: this.config.functionArn, requestId: newRequestId(), payload: event.payload, tail: false });
+    } catch (err) {
+      this.deps.log.error({ err, uuid }, 'SQS poller invoke failed');
+    }
+    if (!result || result.functionError) {
+      this.deps.noteResult(uuid, 'PROBLEM: Function call failed');
+      return false;
+    }
+    const failed = this.config.functionResponseTypes.includes('ReportBatchItemFailures')
+      ? failedItems(result.payload, new Set(event.messages.map((m) => m.messageId)))
+      : [];
+    if (failed === 'all') {
+      this.deps.noteResult(uuid, 'PROBLEM: Function call failed');
+      return false;
+    }
+    const failedSet = new Set(failed);
+    const done = event.messages.filter((m) => !failedSet.has(m.messageId)).map((m) => m.receiptHandle);
+    if (done.length) await this.deps.source.deleteBatch(queue, done);
+    this.deps.noteResult(uuid, 'OK');
+    return true;
+  }
+}
