@@ -92,9 +92,87 @@ export interface EventSourceMappingStore {
   all(): Promise<EventSourceMappingRecord[]>;
 }
 
+/** One SQS queue's settings (event-sources.md §5.5). `id` is the store's own key, used by its messages. */
+export interface QueueRecord {
+  id: number;
+  account: string;
+  region: string;
+  name: string;
+  /** The settable attributes, values as SQS shows them (strings). */
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  createdMs: number;
+  lastModifiedMs: number;
+}
+
+/** A message attribute with binary values as base64, as the store keeps it. */
+export interface StoredAttributeValue {
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: string;
+}
+
+/** One message: what never changes after the send, then the delivery state that receives change. */
+export interface StoredMessage {
+  /** Unique across queues and increasing with send order: FIFO order and the store's key. */
+  seq: number;
+  queueId: number;
+  messageId: string;
+  body: string;
+  sentMs: number;
+  senderId: string;
+  attributes: Record<string, StoredAttributeValue>;
+  traceHeader?: string;
+  groupId?: string;
+  dedupId?: string;
+  sequenceNumber?: string;
+  visibleAtMs: number;
+  receiveCount: number;
+  /** 0 until the first receive. */
+  firstReceiveMs: number;
+  /** The current receipt's secret part; '' until the first receive. */
+  receiptToken: string;
+  /** Set once a redrive moved the message into a dead-letter queue. */
+  deadLetterSourceArn?: string;
+}
+
+/** A FIFO deduplication entry: a repeated id within the window gets the first send's answer. */
+export interface DedupRecord {
+  queueId: number;
+  key: string;
+  messageId: string;
+  sequenceNumber: string;
+  expiresMs: number;
+}
+
+/** The delivery state of a message after a receive, a visibility change or a redrive (which changes its queue). */
+export type MessageState = Pick<StoredMessage, 'seq' | 'queueId' | 'visibleAtMs' | 'receiveCount' | 'firstReceiveMs' | 'receiptToken' | 'deadLetterSourceArn'>;
+
+/** Queue changes; a batch of them is applied atomically, in order. */
+export type QueueChange =
+  | { op: 'putQueue'; queue: QueueRecord }
+  | { op: 'deleteQueue'; queueId: number }
+  | { op: 'insert'; message: StoredMessage }
+  | { op: 'update'; state: MessageState }
+  | { op: 'delete'; seq: number }
+  /** Deletes the queue's messages with seq up to and including `maxSeq`. */
+  | { op: 'purge'; queueId: number; maxSeq: number }
+  | { op: 'dedup'; entry: DedupRecord }
+  | { op: 'expireDedup'; beforeMs: number };
+
+export interface QueueStore {
+  queues(): Promise<QueueRecord[]>;
+  /** Every message of every queue, in seq order. */
+  messages(): Promise<StoredMessage[]>;
+  dedups(): Promise<DedupRecord[]>;
+  /** Applies the changes in one transaction: all or none, durable when the promise resolves. */
+  apply(changes: readonly QueueChange[]): Promise<void>;
+}
+
 export interface Store {
   functions: FunctionStore;
   eventSourceMappings: EventSourceMappingStore;
+  queues: QueueStore;
   /** A small key/value area for server-level state (secrets, schema facts). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

@@ -15,4 +15,32 @@ export const MIGRATIONS: readonly string[] = [
      uuid TEXT PRIMARY KEY,
      record TEXT NOT NULL
    ) WITHOUT ROWID;`,
+  `CREATE TABLE sqs_queues (
+     id INTEGER PRIMARY KEY,
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     name TEXT NOT NULL,
+     record TEXT NOT NULL,
+     UNIQUE (account, region, name)
+   );
+   CREATE TABLE sqs_messages (
+     seq INTEGER PRIMARY KEY,
+     queue_id INTEGER NOT NULL,
+     message TEXT NOT NULL,
+     body TEXT NOT NULL,
+     visible_at INTEGER NOT NULL,
+     receive_count INTEGER NOT NULL,
+     first_receive INTEGER NOT NULL,
+     receipt_token TEXT NOT NULL,
+     dead_letter_source TEXT
+   );
+   CREATE INDEX sqs_messages_queue ON sqs_messages (queue_id, seq);
+   CREATE TABLE sqs_dedup (
+     queue_id INTEGER NOT NULL,
+     key TEXT NOT NULL,
+     message_id TEXT NOT NULL,
+     sequence_number TEXT NOT NULL,
+     expires INTEGER NOT NULL,
+     PRIMARY KEY (queue_id, key)
+   ) WITHOUT ROWID;`,
 ];

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { FunctionKey, FunctionRecord, FunctionStore, ListPage, Store } from '../store.js';
 import { SqliteEventSourceMappingStore } from './esm-store.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqliteQueueStore } from './queue-store.js';
 
 /** `$LATEST` sorts before version 1, 2, ...: ListVersionsByFunction and ListFunctions order by this. */
 const versionOrder = (version: string): number => (version === '$LATEST' ? 0 : Number(version));
@@ -105,6 +106,7 @@ export function openSqliteStore(dataDir: string, synchronous: 'FULL' | 'NORMAL')
   return {
     functions: new SqliteFunctionStore(db),
     eventSourceMappings: new SqliteEventSourceMappingStore(db),
+    queues: new SqliteQueueStore(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },
