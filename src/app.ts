@@ -16,6 +16,9 @@ import { FunctionLogs } from './lambda/invoke/log-files.js';
 import { provideRuntimeModules } from './lambda/invoke/runtime-modules.js';
 import { SparePool } from './lambda/invoke/spare-pool.js';
 import { createSocketDir } from './lambda/runtime-api/socket-dir.js';
+import { EventSourceMappings } from './lambda/control/event-source-mappings.js';
+import { PollerManager } from './lambda/pollers/poller-manager.js';
+import { QueueEngine } from './sqs/engine/queue-engine.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 
 export interface Lambkin {
@@ -70,6 +73,13 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   );
   functions.onChange((record) => pool.retire(record));
   const invoker = new Invoker(pool);
+  const queues = await QueueEngine.open(store, systemClock, logger);
+  const eventSourceMappings = new EventSourceMappings(store, systemClock, logger);
+  const pollers = new PollerManager({
+    source: queues, functions, invoker, log: logger,
+    noteResult: (uuid, result) => eventSourceMappings.noteResult(uuid, result),
+  });
+  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
     if (path === '/_lambkin/health' && req.method === 'GET') {
@@ -103,19 +113,24 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     services: [{
       name: 'lambda',
       accepts: (_req, path, signing) => signing === 'lambda' || (signing === undefined && LAMBDA_PATH.test(path)),
-      handle: lambdaService({ config, functions, codeUrls, invoker }),
+      handle: lambdaService(lambdaDeps),
       sendError: sendRestJsonError,
     }],
   });
   const port = await listen(server, config.host, config.port);
   url = `http://${clientHost(config.host)}:${port}`;
   spares?.fill();
+  await eventSourceMappings.start(pollers);
   logger.info({ url, dataDir: config.dataDir }, 'lambkin ready');
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
+    // Pollers stop receiving at once; batches still running end when their environments stop, and are redelivered.
+    const pollersStopped = pollers.close();
     spares?.close();
     pool.close();
+    await pollersStopped;
+    await queues.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -140,7 +140,7 @@ export class SqsPoller {
   /** Filters, invokes and deletes; false if any invocation failed. */
   private async process(queue: QueueRef, fn: FunctionRecord, batch: ReceivedMessage[]): Promise<boolean> {
     const { keep, drop } = this.filter(queue, batch);
-    if (drop.length) await this.deps.source.deleteBatch(queue, drop.map((m) => m.receiptHandle));
+    if (drop.length) await this.deps.source.deleteMessages(queue, drop.map((m) => m.receiptHandle));
     let ok = true;
     for (const event of toEvents(keep, queue.arn, queue.region)) {
       if (!(await this.invoke(queue, fn, event))) ok = false;
@@ -181,7 +181,7 @@ export class SqsPoller {
     }
     const failedSet = new Set(failed);
     const done = event.messages.filter((m) => !failedSet.has(m.messageId)).map((m) => m.receiptHandle);
-    if (done.length) await this.deps.source.deleteBatch(queue, done);
+    if (done.length) await this.deps.source.deleteMessages(queue, done);
     this.deps.noteResult(uuid, 'OK');
     return true;
   }
