@@ -2,7 +2,10 @@
  * npm run bench — not a test. Prints each figure beside the ceiling measured in the same run:
  *  (a) a bare node:http server answering a small JSON body;
  *  (b) warm Invoke of a no-op function through the Lambda API at 1 and 16 clients;
- *  (c) cold start: CreateFunction of a fresh function → its first successful invoke (median of 12).
+ *  (c) cold start: CreateFunction of a fresh function → its first successful invoke (median of 12);
+ *  (d)–(f) SQS: the queue alone (beside the moto server when installed), the pull model end to end, and the
+ *  delivery latency of an idle mapped queue (bench/sqs.ts).
+ * BENCH_ONLY=lambda or BENCH_ONLY=sqs runs one half.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,11 +14,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { httpRequest, runLoad, type LoadResult } from './load.js';
+import { endToEnd, idleLatency, motoQueueAlone, queueAlone, sqsLines } from './sqs.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 12);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 8000);
 const ROOT = path.resolve(import.meta.dirname, '..');
+const ONLY = process.env.BENCH_ONLY;
+const E2E_MESSAGES = Number(process.env.BENCH_E2E_MESSAGES ?? 40_000);
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20261203/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=00';
 
 function startProcess(args: string[], ready: RegExp): Promise<{ proc: ChildProcess; port: number }> {
@@ -92,35 +98,51 @@ async function waitForSpares(port: number, want: number): Promise<void> {
   }
 }
 
-async function benchLambkin(bare: [LoadResult, LoadResult]): Promise<void> {
+async function benchInvoke(port: number, bare: [LoadResult, LoadResult]): Promise<void> {
+  await createFunction(port, 'noop', 'warm');
+  await invoke(port, 'noop');
+  const request = httpRequest('POST', '/2015-03-31/functions/noop/invocations', { Authorization: AUTH, 'X-Amz-Date': '20261203T000000Z' }, '{}');
+  // Warm up: the JIT of lambkin and of each runtime process settles over several seconds of load.
+  await runLoad({ port, request, clients: 16, durationMs: WARMUP_MS });
+  const warm1 = await runLoad({ port, request, clients: 1, durationMs: DURATION_MS, expectStatus: 200 });
+  const warm16 = await runLoad({ port, request, clients: 16, durationMs: DURATION_MS, expectStatus: 200 });
+  console.log(line('(b) warm Invoke, 1 client', warm1, bare[0]));
+  console.log(line('(b) warm Invoke, 16 clients', warm16, bare[1]));
+
+  const total: number[] = [];
+  const first: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    await waitForSpares(port, 1);
+    const t0 = performance.now();
+    await createFunction(port, `cold-${i}`, `cold-${i}-${Date.now()}`);
+    const t1 = performance.now();
+    await invoke(port, `cold-${i}`);
+    const t2 = performance.now();
+    total.push(t2 - t0);
+    first.push(t2 - t1);
+  }
+  console.log(`(c) cold start, median of ${COLD_RUNS}: CreateFunction → first invoke done ${fmt(median(total))} ms; first invoke alone ${fmt(median(first))} ms (min ${fmt(Math.min(...first))}, max ${fmt(Math.max(...first))})`);
+}
+
+async function benchSqs(port: number): Promise<void> {
+  await queueAlone(port, 8, 1000);
+  const alone = await queueAlone(port, 8, DURATION_MS);
+  const moto = await motoQueueAlone(Math.min(DURATION_MS, 3000));
+  await endToEnd(port, 10, 5000);
+  const e2e10 = await endToEnd(port, 10, E2E_MESSAGES);
+  const e2e100 = await endToEnd(port, 100, E2E_MESSAGES);
+  const latency = await idleLatency(port, 50);
+  for (const l of sqsLines({ alone, moto, e2e10, e2e100, latency })) console.log(l);
+}
+
+async function benchLambkin(bare: [LoadResult, LoadResult] | undefined): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambkin-bench-'));
   const { proc, port } = await startProcess(
     ['bin/lambkin.js', 'start', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], /listening on http:\/\/[^:]+:(\d+)/,
   );
   try {
-    await createFunction(port, 'noop', 'warm');
-    await invoke(port, 'noop');
-    const request = httpRequest('POST', '/2015-03-31/functions/noop/invocations', { Authorization: AUTH, 'X-Amz-Date': '20261203T000000Z' }, '{}');
-    // Warm up: the JIT of lambkin and of each runtime process settles over several seconds of load.
-    await runLoad({ port, request, clients: 16, durationMs: WARMUP_MS });
-    const warm1 = await runLoad({ port, request, clients: 1, durationMs: DURATION_MS, expectStatus: 200 });
-    const warm16 = await runLoad({ port, request, clients: 16, durationMs: DURATION_MS, expectStatus: 200 });
-    console.log(line('(b) warm Invoke, 1 client', warm1, bare[0]));
-    console.log(line('(b) warm Invoke, 16 clients', warm16, bare[1]));
-
-    const total: number[] = [];
-    const first: number[] = [];
-    for (let i = 0; i < COLD_RUNS; i++) {
-      await waitForSpares(port, 1);
-      const t0 = performance.now();
-      await createFunction(port, `cold-${i}`, `cold-${i}-${Date.now()}`);
-      const t1 = performance.now();
-      await invoke(port, `cold-${i}`);
-      const t2 = performance.now();
-      total.push(t2 - t0);
-      first.push(t2 - t1);
-    }
-    console.log(`(c) cold start, median of ${COLD_RUNS}: CreateFunction → first invoke done ${fmt(median(total))} ms; first invoke alone ${fmt(median(first))} ms (min ${fmt(Math.min(...first))}, max ${fmt(Math.max(...first))})`);
+    if (bare) await benchInvoke(port, bare);
+    if (ONLY !== 'lambda') await benchSqs(port);
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => proc.once('exit', r));
@@ -128,9 +150,12 @@ async function benchLambkin(bare: [LoadResult, LoadResult]): Promise<void> {
   }
 }
 
-const bare = await benchBare();
 console.log(`lambkin bench — ${os.cpus().length} cores, node ${process.version}, ${DURATION_MS} ms per load run`);
-console.log(line('(a) bare node:http, 1 client', bare[0]));
-console.log(line('(a) bare node:http, 16 clients', bare[1]));
+let bare: [LoadResult, LoadResult] | undefined;
+if (ONLY !== 'sqs') {
+  bare = await benchBare();
+  console.log(line('(a) bare node:http, 1 client', bare[0]));
+  console.log(line('(a) bare node:http, 16 clients', bare[1]));
+}
 await benchLambkin(bare);
 agent.destroy();

@@ -88,24 +88,36 @@ export class SqsPoller {
   private async work(): Promise<void> {
     try {
       while (this.running && this.workers <= this.maxWorkers()) {
-        const queue = this.deps.source.queueByArn(this.config.eventSourceArn);
-        const fn = this.function();
-        if (!queue || !fn) {
-          this.deps.noteResult(this.config.uuid, `PROBLEM: ${queue ? 'Function' : 'Event source'} not found.`);
+        let next: 'continue' | 'shrink';
+        try {
+          next = await this.round();
+        } catch (err) {
+          // A queue deleted mid-receive, a failed commit: note it, wait, and keep the mapping alive.
+          this.deps.log.warn({ err, uuid: this.config.uuid }, 'SQS poller round failed');
+          this.deps.noteResult(this.config.uuid, 'PROBLEM: Internal error polling the event source.');
           await sleep(PROBLEM_RETRY_MS, this.abort.signal);
-          continue;
+          next = 'continue';
         }
-        const batch = await this.collect(queue);
-        if (batch.length === 0) {
-          if (this.workers > 1) break;
-          continue;
-        }
-        if (batch.length >= this.config.batchSize) this.maybeScaleUp();
-        if (!(await this.process(queue, fn, batch)) && this.workers > 1) break;
+        if (next === 'shrink' && this.workers > 1) break;
       }
     } finally {
       this.workers--;
     }
+  }
+
+  /** One receive-invoke-delete round; 'shrink' when this worker is not needed (queue empty, function failing). */
+  private async round(): Promise<'continue' | 'shrink'> {
+    const queue = this.deps.source.queueByArn(this.config.eventSourceArn);
+    const fn = this.function();
+    if (!queue || !fn) {
+      this.deps.noteResult(this.config.uuid, `PROBLEM: ${queue ? 'Function' : 'Event source'} not found.`);
+      await sleep(PROBLEM_RETRY_MS, this.abort.signal);
+      return 'shrink';
+    }
+    const batch = await this.collect(queue);
+    if (batch.length === 0) return 'shrink';
+    if (batch.length >= this.config.batchSize) this.maybeScaleUp();
+    return (await this.process(queue, fn, batch)) ? 'continue' : 'shrink';
   }
 
   private function(): FunctionRecord | undefined {
