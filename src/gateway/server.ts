@@ -13,7 +13,8 @@ export interface ServiceEntry {
   /** Whether this service takes the request (by signing scope, path, headers). */
   accepts(req: IncomingMessage, path: string, signingService: string | undefined): boolean;
   handle: ServiceHandler;
-  sendError(res: ServerResponse, requestId: string, err: AwsError): void;
+  /** `api` lets services that speak more than one protocol (SQS: JSON and query) answer in the request's. */
+  sendError(res: ServerResponse, requestId: string, err: AwsError, api: ApiRequest): void;
 }
 
 export interface GatewayOptions {
@@ -84,6 +85,6 @@ function renderFailure(log: Logger, service: ServiceEntry, api: ApiRequest, err:
     api.res.destroy();
     return;
   }
-  service.sendError(api.res, api.requestId, error);
+  service.sendError(api.res, api.requestId, error, api);
 }
 

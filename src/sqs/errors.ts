@@ -23,6 +23,12 @@ const TABLE: Readonly<Record<string, readonly [queryCode: string, status: number
   InvalidAddress: ['InvalidAddress', 404],
   InvalidSecurity: ['InvalidSecurity', 403],
   ResourceNotFoundException: ['ResourceNotFoundException', 404],
+  // Not SQS's own: AWS JSON services answer an unknown X-Amz-Target with UnknownOperationException; the query
+  // protocol's name for the same failure is InvalidAction (AWS common errors).
+  UnknownOperationException: ['InvalidAction', 400],
+  InternalFailure: ['InternalFailure', 500],
+  /** lambkin's early refusal of a request body far larger than any valid SQS request. */
+  RequestEntityTooLarge: ['RequestEntityTooLarge', 413],
 };
 
 /** The extra field on an SQS AwsError that carries its query-protocol code. */
