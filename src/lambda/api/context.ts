@@ -1,8 +1,16 @@
 import type { LambkinConfig } from '../../config/config.js';
 import type { ApiRequest } from '../../gateway/request.js';
+import type { QueueService } from '../../sqs/engine/queue-service.js';
 import type { CodeUrls } from '../control/code-urls.js';
+import type { EventSourceMappings } from '../control/event-source-mappings.js';
 import type { FunctionRegistry } from '../control/function-registry.js';
 import type { Invoker } from '../invoke/invoker.js';
+
+/**
+ * What the event source mapping API asks of the queue service: whether a queue exists (and is FIFO), and its
+ * VisibilityTimeout for the rule that it must not be shorter than the function's timeout.
+ */
+export type MappingQueues = Pick<QueueService, 'queueByArn' | 'getAttributes'>;
 
 /** What the Lambda API handlers work with. */
 export interface LambdaDeps {
@@ -10,6 +18,8 @@ export interface LambdaDeps {
   functions: FunctionRegistry;
   codeUrls: CodeUrls;
   invoker: Invoker;
+  eventSourceMappings: EventSourceMappings;
+  queues: MappingQueues;
 }
 
 export type LambdaHandler = (api: ApiRequest, params: string[], deps: LambdaDeps) => Promise<void>;

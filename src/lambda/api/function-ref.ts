@@ -3,7 +3,7 @@ import {
   FUNCTION_NAME_PATTERN, NAMESPACED_FUNCTION_NAME_PATTERN, QUALIFIER_PATTERN, parseFunctionName,
 } from '../../core/arn.js';
 import { Constraints, invalidParameter } from '../../core/validation.js';
-import type { Caller } from '../../gateway/request.js';
+import { readBody, type ApiRequest, type Caller } from '../../gateway/request.js';
 import { notFound, type Scope } from '../control/function-registry.js';
 
 export interface ResolvedRef {
@@ -49,4 +49,12 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
     throw new AwsError('InvalidRequestContentException', 400, 'Could not parse request body into json: expected a JSON object');
   }
   return value as Record<string, unknown>;
+}
+
+const tooLarge = (op: string, max: number) => () =>
+  new AwsError('RequestEntityTooLargeException', 413, `Request must be smaller than ${max} bytes for the ${op} operation`);
+
+/** Reads and parses a JSON request body of at most `max` bytes; over it, AWS's 413 for the operation `op`. */
+export async function readJsonBody(api: ApiRequest, op: string, max: number): Promise<Record<string, unknown>> {
+  return parseJsonBody(await readBody(api.req, max, tooLarge(op, max)));
 }

@@ -2,24 +2,17 @@ import { BARE_NAME_PATTERN } from '../../core/arn.js';
 import { AwsError } from '../../core/errors.js';
 import { Constraints, invalidParameter } from '../../core/validation.js';
 import { sendJson } from '../../gateway/protocols/rest-json.js';
-import { readBody, type ApiRequest } from '../../gateway/request.js';
+import type { ApiRequest } from '../../gateway/request.js';
 import type { FunctionRecord } from '../../store/store.js';
 import { applyLogLevels, LATEST, type Scope } from '../control/function-registry.js';
 import { CONFIG_TYPES, requireTypes, validateConfig, type ConfigInput } from '../control/function-input.js';
 import type { LambdaDeps, LambdaHandler } from './context.js';
 import { functionConfiguration } from './function-view.js';
-import { parseJsonBody, resolveFunctionRef } from './function-ref.js';
+import { readJsonBody, resolveFunctionRef } from './function-ref.js';
 
 /** AWS's cap on a JSON request carrying a base64 zip: 50 MB of zip once encoded. */
 const MAX_CODE_REQUEST_BYTES = 69_905_067;
 const MAX_CONFIG_REQUEST_BYTES = 1024 * 1024;
-
-const tooLarge = (op: string, max: number) => () =>
-  new AwsError('RequestEntityTooLargeException', 413, `Request must be smaller than ${max} bytes for the ${op} operation`);
-
-async function jsonBody(api: ApiRequest, op: string, max: number): Promise<Record<string, unknown>> {
-  return parseJsonBody(await readBody(api.req, max, tooLarge(op, max)));
-}
 
 const scopeOf = (api: ApiRequest): Scope => ({ account: api.caller.account, region: api.caller.region });
 
@@ -48,7 +41,7 @@ function codeFrom(body: Record<string, unknown>, fieldPrefix: string): Buffer {
 }
 
 export const createFunction: LambdaHandler = async (api, _params, deps) => {
-  const body = await jsonBody(api, 'CreateFunction', MAX_CODE_REQUEST_BYTES);
+  const body = await readJsonBody(api, 'CreateFunction', MAX_CODE_REQUEST_BYTES);
   requireTypes(body, { ...CONFIG_TYPES, FunctionName: 'string', Code: 'object', Tags: 'object', Publish: 'boolean', PackageType: 'string' });
   const input = body as ConfigInput & { FunctionName?: string; Code?: Record<string, unknown>; Tags?: Record<string, string>; PackageType?: string; Publish?: boolean };
   new Constraints().required(input.FunctionName, 'functionName').required(input.Role, 'role').required(input.Code, 'code').check();
@@ -105,7 +98,7 @@ export const listFunctions: LambdaHandler = async (api, _params, deps) => {
 };
 
 export const updateFunctionCode: LambdaHandler = async (api, [raw], deps) => {
-  const body = await jsonBody(api, 'UpdateFunctionCode', MAX_CODE_REQUEST_BYTES);
+  const body = await readJsonBody(api, 'UpdateFunctionCode', MAX_CODE_REQUEST_BYTES);
   requireTypes(body, { ZipFile: 'string', RevisionId: 'string', DryRun: 'boolean', Publish: 'boolean', Architectures: 'array' });
   const ref = resolveFunctionRef(api.caller, raw!, undefined, false);
   deps.functions.require(ref.scope, ref.name);
@@ -126,7 +119,7 @@ export const updateFunctionCode: LambdaHandler = async (api, [raw], deps) => {
 };
 
 export const updateFunctionConfiguration: LambdaHandler = async (api, [raw], deps) => {
-  const body = await jsonBody(api, 'UpdateFunctionConfiguration', MAX_CONFIG_REQUEST_BYTES);
+  const body = await readJsonBody(api, 'UpdateFunctionConfiguration', MAX_CONFIG_REQUEST_BYTES);
   requireTypes(body, CONFIG_TYPES);
   const input = body as ConfigInput;
   const ref = resolveFunctionRef(api.caller, raw!, undefined, false);

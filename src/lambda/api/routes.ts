@@ -4,10 +4,15 @@ import {
   createFunction, deleteFunction, getFunction, getFunctionConfiguration, listFunctions, updateFunctionCode,
   updateFunctionConfiguration,
 } from './functions.js';
+import {
+  createEventSourceMapping, deleteEventSourceMapping, getEventSourceMapping, listEventSourceMappings, updateEventSourceMapping,
+} from './event-source-mappings.js';
 import { invoke } from './invoke.js';
 
 const FN = '([^/]+)';
 const path = (p: string) => new RegExp(`^/2015-03-31/functions${p}/?$`);
+const mappings = (p: string) => new RegExp(`^/2015-03-31/event-source-mappings${p}/?$`);
+const UUID = '([^/]+)';
 
 /** Lambda's REST routes (lambda-api.md §4). Older models end some paths with `/`: both forms match. */
 export const LAMBDA_ROUTES: readonly Route<LambdaHandler>[] = [
@@ -19,4 +24,9 @@ export const LAMBDA_ROUTES: readonly Route<LambdaHandler>[] = [
   { method: 'GET', pattern: path(`/${FN}/configuration`), handler: getFunctionConfiguration },
   { method: 'PUT', pattern: path(`/${FN}/configuration`), handler: updateFunctionConfiguration },
   { method: 'PUT', pattern: path(`/${FN}/code`), handler: updateFunctionCode },
+  { method: 'POST', pattern: mappings(''), handler: createEventSourceMapping },
+  { method: 'GET', pattern: mappings(''), handler: listEventSourceMappings },
+  { method: 'GET', pattern: mappings(`/${UUID}`), handler: getEventSourceMapping },
+  { method: 'PUT', pattern: mappings(`/${UUID}`), handler: updateEventSourceMapping },
+  { method: 'DELETE', pattern: mappings(`/${UUID}`), handler: deleteEventSourceMapping },
 ];

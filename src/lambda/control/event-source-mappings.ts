@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
+import { parseFunctionName } from '../../core/arn.js';
 import { AwsError } from '../../core/errors.js';
 import type { EventSourceMappingRecord, Store } from '../../store/store.js';
 import type { Scope } from './function-registry.js';
@@ -27,7 +28,22 @@ function inUse(action: string): AwsError {
     { messageKey: 'Message' });
 }
 
+/**
+ * AWS's answer to a second mapping between the same queue and function, spaces inside the quotes and all, as
+ * CreateEventSourceMapping returns it (the function by its name, as AWS shows it).
+ */
+export function mappingConflict(existing: EventSourceMappingRecord): AwsError {
+  const ref = parseFunctionName(existing.functionArn);
+  const fn = ref ? (ref.qualifier === undefined ? ref.name : `${ref.name}:${ref.qualifier}`) : existing.functionArn;
+  return new AwsError('ResourceConflictException', 409,
+    `An event source mapping with SQS arn (" ${existing.eventSourceArn} ") and function (" ${fn} ") already exists. ` +
+      `Please update or delete the existing mapping with UUID ${existing.uuid}`);
+}
+
 const stableState = (r: EventSourceMappingRecord): MappingState => (r.enabled ? 'Enabled' : 'Disabled');
+
+const sameLink = (a: EventSourceMappingRecord, b: EventSourceMappingRecord): boolean =>
+  a.uuid !== b.uuid && a.eventSourceArn === b.eventSourceArn && a.functionArn === b.functionArn;
 
 /**
  * Event source mapping records (lambda-api.md, event-sources.md §1): the store is the truth, a copy in memory serves
@@ -38,6 +54,11 @@ export class EventSourceMappings {
   private readonly cache = new Map<string, EventSourceMappingRecord>();
   private runner: MappingRunner | undefined;
   private readonly settling = new Set<Promise<void>>();
+  /**
+   * Changes accepted but not yet committed. The store is asynchronous, so two requests can overlap: these keep a
+   * second create of the same link, or a second change to the same mapping, from slipping in meanwhile.
+   */
+  private readonly writing = new Map<string, EventSourceMappingRecord>();
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger) {}
 
@@ -66,37 +87,48 @@ export class EventSourceMappings {
     return undefined;
   }
 
+  /** Another mapping (settled or being written) between the same event source and the same function ARN. */
+  duplicateOf(record: EventSourceMappingRecord): EventSourceMappingRecord | undefined {
+    for (const r of this.writing.values()) if (sameLink(r, record)) return r;
+    return this.find((r) => sameLink(r, record));
+  }
+
+  /** Stores a new mapping in state Creating; 409 ResourceConflictException if the queue and function are linked already. */
   async create(record: EventSourceMappingRecord): Promise<EventSourceMappingRecord> {
+    const existing = this.duplicateOf(record);
+    if (existing) throw mappingConflict(existing);
     record.state = 'Creating';
     record.stateTransitionReason = USER_INITIATED;
     record.lastModifiedMs = this.clock.now();
-    await this.store.eventSourceMappings.put(record);
-    this.cache.set(record.uuid, record);
+    await this.write(record);
     this.settle(record.uuid);
     return { ...record };
   }
 
-  /** Applies `change` to a stable mapping; Enabled changes go through Enabling/Disabling, others through Updating. */
+  /**
+   * Applies `change` to a stable mapping; Enabled changes go through Enabling/Disabling, others through Updating.
+   * `change` may throw (validation against the merged settings); then nothing changes.
+   */
   async update(scope: Scope, uuid: string, change: (r: EventSourceMappingRecord) => void): Promise<EventSourceMappingRecord> {
     const current = this.get(scope, uuid);
-    if (!STABLE.has(current.state)) throw inUse('update');
+    if (!STABLE.has(current.state) || this.writing.has(uuid)) throw inUse('update');
     const next = structuredClone(current);
     change(next);
+    const existing = this.duplicateOf(next);
+    if (existing) throw mappingConflict(existing);
     next.state = next.enabled === current.enabled ? 'Updating' : next.enabled ? 'Enabling' : 'Disabling';
     next.stateTransitionReason = USER_INITIATED;
     next.lastModifiedMs = this.clock.now();
-    await this.store.eventSourceMappings.put(next);
-    this.cache.set(uuid, next);
+    await this.write(next);
     this.settle(uuid);
     return { ...next };
   }
 
   async delete(scope: Scope, uuid: string): Promise<EventSourceMappingRecord> {
     const current = this.get(scope, uuid);
-    if (!STABLE.has(current.state)) throw inUse('delete');
+    if (!STABLE.has(current.state) || this.writing.has(uuid)) throw inUse('delete');
     const next = { ...current, state: 'Deleting' as const, stateTransitionReason: USER_INITIATED };
-    await this.store.eventSourceMappings.put(next);
-    this.cache.set(uuid, next);
+    await this.write(next);
     this.settle(uuid);
     return { ...next };
   }
@@ -110,6 +142,17 @@ export class EventSourceMappings {
   /** Resolves when every change in progress has settled (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.settling.size) await Promise.all([...this.settling]);
+  }
+
+  /** Commits `record`, then makes it the cached copy; while the commit runs it counts as being written. */
+  private async write(record: EventSourceMappingRecord): Promise<void> {
+    this.writing.set(record.uuid, record);
+    try {
+      await this.store.eventSourceMappings.put(record);
+    } finally {
+      this.writing.delete(record.uuid);
+    }
+    this.cache.set(record.uuid, record);
   }
 
   private settle(uuid: string): void {

@@ -1,3 +1,4 @@
+import { NAMESPACED_FUNCTION_NAME_PATTERN } from '../../core/arn.js';
 import { parsePattern, PatternError } from '../../core/event-pattern.js';
 import { Constraints, invalidParameter } from '../../core/validation.js';
 import { requireTypes } from './function-input.js';
@@ -22,7 +23,7 @@ const TYPES = {
 
 /** Settings that only stream and Kafka sources have (event-sources.md §1): AWS refuses them for SQS. */
 const NOT_FOR_SQS = [
-  'StartingPosition', 'StartingPositionTimestamp', 'ParallelizationFactor', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts',
+  'StartingPositionTimestamp', 'ParallelizationFactor', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts',
   'MaximumRecordAgeInSeconds', 'TumblingWindowInSeconds', 'DestinationConfig', 'Topics', 'Queues', 'SourceAccessConfigurations',
   'SelfManagedEventSource', 'SelfManagedKafkaEventSourceConfig', 'AmazonManagedKafkaEventSourceConfig', 'DocumentDBEventSourceConfig',
   'ProvisionedPollerConfig',
@@ -30,7 +31,7 @@ const NOT_FOR_SQS = [
 
 /** `arn:aws:sqs:<region>:<account>:<queue>` */
 export const SQS_ARN = /^arn:aws[a-zA-Z-]*:sqs:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,80}(\.fifo)?)$/;
-const EVENT_SOURCE_ARN = /^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$/;
+export const EVENT_SOURCE_ARN = /^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$/;
 const MAX_FILTERS = 5;
 const MAX_PATTERN_CHARS = 4096;
 
@@ -38,22 +39,38 @@ const MAX_PATTERN_CHARS = 4096;
 export function checkMappingInput(body: Record<string, unknown>, create: boolean): MappingInput {
   requireTypes(body, TYPES);
   const input = body as MappingInput;
-  const c = new Constraints();
-  if (create) c.required(input.FunctionName, 'functionName');
-  c.length(input.FunctionName, 'functionName', 1, 140)
-    .length(input.EventSourceArn, 'eventSourceArn', 12, 1024).pattern(input.EventSourceArn, 'eventSourceArn', EVENT_SOURCE_ARN)
-    .range(input.BatchSize, 'batchSize', 1, 10000)
-    .range(input.MaximumBatchingWindowInSeconds, 'maximumBatchingWindowInSeconds', 0, 300)
-    .range(input.ScalingConfig?.MaximumConcurrency, 'scalingConfig.maximumConcurrency', 2, 1000);
-  for (const t of input.FunctionResponseTypes ?? []) c.oneOf(t, 'functionResponseTypes', ['ReportBatchItemFailures']);
-  c.count(input.FunctionResponseTypes, 'functionResponseTypes', 0, 1);
-  c.check();
-  for (const key of NOT_FOR_SQS) {
-    if (body[key] !== undefined && body[key] !== null) throw invalidParameter(`Unsupported ${key} parameter for given event source mapping type.`);
-  }
+  if (input.ScalingConfig) requireTypes(input.ScalingConfig, { MaximumConcurrency: 'number' });
+  if (input.FilterCriteria) requireTypes(input.FilterCriteria, { Filters: 'array' });
+  checkModel(input, body.StartingPosition, create);
+  rejectStreamSettings(body);
   checkFilters(input.FilterCriteria);
   checkTags(input.Tags);
   return input;
+}
+
+/** The model's own constraints: one ValidationException listing every failure, as AWS's front end answers. */
+function checkModel(input: MappingInput, startingPosition: unknown, create: boolean): void {
+  const c = new Constraints();
+  if (create) c.required(input.FunctionName, 'functionName');
+  // NamespacedFunctionName: 1–256 (the ESM operations' FunctionName shape, lambda-api.md §2).
+  c.length(input.FunctionName, 'functionName', 1, 256)
+    .pattern(input.FunctionName, 'functionName', NAMESPACED_FUNCTION_NAME_PATTERN)
+    .length(input.EventSourceArn, 'eventSourceArn', 12, 1024).pattern(input.EventSourceArn, 'eventSourceArn', EVENT_SOURCE_ARN)
+    .range(input.BatchSize, 'batchSize', 1, 10000)
+    .range(input.MaximumBatchingWindowInSeconds, 'maximumBatchingWindowInSeconds', 0, 300)
+    .range(input.ScalingConfig?.MaximumConcurrency, 'scalingConfig.maximumConcurrency', 2, 1000)
+    .oneOf(startingPosition as string | undefined, 'startingPosition', ['LATEST', 'AT_TIMESTAMP', 'TRIM_HORIZON']);
+  for (const t of input.FunctionResponseTypes ?? []) c.oneOf(t, 'functionResponseTypes', ['ReportBatchItemFailures']);
+  c.count(input.FunctionResponseTypes, 'functionResponseTypes', 0, 1);
+  c.check();
+}
+
+function rejectStreamSettings(body: Record<string, unknown>): void {
+  // AWS's own text for this one, with or without StartingPositionTimestamp (recorded CreateEventSourceMapping answers).
+  if (body.StartingPosition !== undefined && body.StartingPosition !== null) throw invalidParameter('StartingPosition is not valid for SQS event sources.');
+  for (const key of NOT_FOR_SQS) {
+    if (body[key] !== undefined && body[key] !== null) throw invalidParameter(`Unsupported ${key} parameter for given event source mapping type.`);
+  }
 }
 
 function checkFilters(criteria: MappingInput['FilterCriteria']): void {
@@ -80,11 +97,16 @@ function checkTags(tags: Record<string, string> | undefined): void {
   }
 }
 
-/** The rules that depend on the queue's type (event-sources.md §1). */
+/**
+ * The rules that depend on the queue's type (event-sources.md §1; Lambda DG "Lambda parameters for Amazon SQS event
+ * source mappings": FIFO batches hold at most 10, and "Batching window is not supported for FIFO queues"). For a
+ * FIFO queue AWS names the window first: BatchSize 100 with a window of 5 was refused for the window.
+ */
 export function checkForQueue(batchSize: number, windowS: number, fifo: boolean): void {
   if (fifo) {
-    if (batchSize > 10) throw invalidParameter('Batch size must be between 1 and 10 for SQS FIFO queues.');
-    if (windowS > 0) throw invalidParameter('Maximum batching window is not supported for SQS FIFO queues.');
+    if (windowS > 0) throw invalidParameter('Batching window is not supported for FIFO queues');
+    // AWS's text from when every SQS mapping was limited to 10; FIFO queues still are.
+    if (batchSize > 10) throw invalidParameter('Maximum batch size must be between 1 and 10 inclusive');
   } else if (batchSize > 10 && windowS < 1) {
     throw invalidParameter('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
   }
