@@ -18,6 +18,7 @@ import { SparePool } from './lambda/invoke/spare-pool.js';
 import { createSocketDir } from './lambda/runtime-api/socket-dir.js';
 import { EventSourceMappings } from './lambda/control/event-source-mappings.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
+import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
 import { QueueEngine } from './sqs/engine/queue-engine.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 
@@ -111,6 +112,11 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     log: logger,
     internal,
     services: [{
+      name: 'sqs',
+      accepts: acceptsSqs,
+      handle: sqsService({ queues, log: logger }),
+      sendError: sendSqsError,
+    }, {
       name: 'lambda',
       accepts: (_req, path, signing) => signing === 'lambda' || (signing === undefined && LAMBDA_PATH.test(path)),
       handle: lambdaService(lambdaDeps),

@@ -24,7 +24,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 const sqs = new SQSClient({});
 export const handler = async (event) => {
   for (const r of event.Records) {
-    await sqs.send(new SendMessageCommand({ QueueUrl: process.env.OUT, MessageBody: JSON.stringify({ body: r.body, count: r.attributes.ApproximateReceiveCount }) }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: \`\${process.env.AWS_ENDPOINT_URL}/000000000000/\${process.env.OUT_NAME}\`, MessageBody: JSON.stringify({ body: r.body, count: r.attributes.ApproximateReceiveCount }) }));
     if (r.attributes.ApproximateReceiveCount === '1') await new Promise((res) => setTimeout(res, 2000));
   }
 };`;
@@ -95,10 +95,11 @@ describe('SQS across a SIGKILL', () => {
     const first = await spawnLambkin(dataDir);
     const a = clients(first.url);
     const base = uniqueName('esm-restart');
-    const source = (await a.sqs.send(new CreateQueueCommand({ QueueName: base, Attributes: { VisibilityTimeout: '2' } }))).QueueUrl!;
+    const source = (await a.sqs.send(new CreateQueueCommand({ QueueName: base, Attributes: { VisibilityTimeout: '3' } }))).QueueUrl!;
     const out = (await a.sqs.send(new CreateQueueCommand({ QueueName: `${base}-out` }))).QueueUrl!;
     const arn = (await a.sqs.send(new GetQueueAttributesCommand({ QueueUrl: source, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    const fn = await deploy(a.lambda, { 'index.mjs': SLOW_ON_FIRST }, { environment: { OUT: out }, timeout: 10 });
+    // The out queue by name: the restarted server listens on another port, and a queue URL names its endpoint.
+    const fn = await deploy(a.lambda, { 'index.mjs': SLOW_ON_FIRST }, { environment: { OUT_NAME: `${base}-out` }, timeout: 3 });
     const { UUID } = await a.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: arn, BatchSize: 1 }));
     await a.sqs.send(new SendMessageBatchCommand({ QueueUrl: source, Entries: [{ Id: 'x', MessageBody: 'cut-off' }] }));
     const firstTry = await waitFor('the first delivery to start', async () => {

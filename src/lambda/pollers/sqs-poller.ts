@@ -50,6 +50,8 @@ export class SqsPoller {
   private readonly abort = new AbortController();
   private readonly done = new Set<Promise<void>>();
   private lastSpawnMs = 0;
+  /** The turn of the worker now forming a batch: one at a time, so a batching window gathers what arrives in it. */
+  private collecting: Promise<unknown> = Promise.resolve();
 
   constructor(record: EventSourceMappingRecord, private readonly deps: PollerDeps) {
     this.reconfigure(record);
@@ -114,7 +116,7 @@ export class SqsPoller {
       await sleep(PROBLEM_RETRY_MS, this.abort.signal);
       return 'shrink';
     }
-    const batch = await this.collect(queue);
+    const batch = await this.collectInTurn(queue);
     if (batch.length === 0) return 'shrink';
     if (batch.length >= this.config.batchSize) this.maybeScaleUp();
     return (await this.process(queue, fn, batch)) ? 'continue' : 'shrink';
@@ -127,6 +129,17 @@ export class SqsPoller {
 
   private maybeScaleUp(): void {
     if (this.running && this.workers < this.maxWorkers() && performance.now() - this.lastSpawnMs >= SCALE_UP_INTERVAL_MS) this.spawn();
+  }
+
+  /**
+   * Workers form batches one after another and process them side by side. Were they to receive side by side, a
+   * message sent during one worker's batching window would go to another worker's long poll and start a second,
+   * smaller batch.
+   */
+  private collectInTurn(queue: QueueRef): Promise<ReceivedMessage[]> {
+    const turn = this.collecting.then(() => this.collect(queue));
+    this.collecting = turn.catch(() => undefined);
+    return turn;
   }
 
   /**
