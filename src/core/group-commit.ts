@@ -27,7 +27,7 @@ export class GroupCommit<T> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.writing) return;
+    if (this.scheduled) return;
     this.scheduled = true;
     // setImmediate lets every request read in this turn of the event loop join the same transaction.
     setImmediate(() => {

@@ -169,10 +169,87 @@ export interface QueueStore {
   apply(changes: readonly QueueChange[]): Promise<void>;
 }
 
+/** A function's (or version's, or alias's) asynchronous invocation settings (lambda-api.md §5). */
+export interface EventInvokeConfigRecord {
+  account: string;
+  region: string;
+  functionName: string;
+  /** `$LATEST`, a version or an alias. */
+  qualifier: string;
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+  onSuccess?: string;
+  onFailure?: string;
+  lastModifiedMs: number;
+}
+
+export interface EventInvokeConfigStore {
+  put(record: EventInvokeConfigRecord): Promise<void>;
+  delete(account: string, region: string, functionName: string, qualifier: string): Promise<void>;
+  /** Removes every configuration of a function (DeleteFunction). */
+  deleteFunction(account: string, region: string, functionName: string): Promise<void>;
+  all(): Promise<EventInvokeConfigRecord[]>;
+}
+
+/** Reserved concurrency of a function (all its versions together). */
+export interface ConcurrencyRecord {
+  account: string;
+  region: string;
+  functionName: string;
+  reserved: number;
+}
+
+export interface ConcurrencyStore {
+  put(record: ConcurrencyRecord): Promise<void>;
+  delete(account: string, region: string, functionName: string): Promise<void>;
+  all(): Promise<ConcurrencyRecord[]>;
+}
+
+/** An accepted asynchronous invocation, until it has run to its end (success, or the failure path). */
+export interface AsyncEventRecord {
+  /** Increasing with acceptance order: the store's key. */
+  seq: number;
+  account: string;
+  region: string;
+  functionName: string;
+  /** The qualifier invoked, `$LATEST` when none was given. */
+  qualifier: string;
+  /** The ARN as the caller named the function. */
+  invokedArn: string;
+  requestId: string;
+  /** The event as received (JSON text). */
+  payload: string;
+  enqueuedMs: number;
+  /** Attempts that ran the function (throttles and system errors do not count). */
+  attempts: number;
+  /** When the next attempt may start. */
+  dueMs: number;
+  /** Consecutive throttles or system errors, for the back-off. */
+  backoffs: number;
+  /** The last attempt's status and error, for the record or DLQ message if the event ends in failure. */
+  lastStatus?: number;
+  lastError?: string;
+}
+
+export type AsyncEventChange =
+  | { op: 'insert'; event: AsyncEventRecord }
+  | { op: 'update'; event: AsyncEventRecord }
+  | { op: 'delete'; seq: number };
+
+export interface AsyncEventStore {
+  /** Every event not yet finished, in seq order. */
+  all(): Promise<AsyncEventRecord[]>;
+  /** Applies the changes in one transaction: all or none, durable when the promise resolves. */
+  apply(changes: readonly AsyncEventChange[]): Promise<void>;
+}
+
 export interface Store {
   functions: FunctionStore;
   eventSourceMappings: EventSourceMappingStore;
   queues: QueueStore;
+  eventInvokeConfigs: EventInvokeConfigStore;
+  concurrency: ConcurrencyStore;
+  asyncEvents: AsyncEventStore;
   /** A small key/value area for server-level state (secrets, schema facts). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

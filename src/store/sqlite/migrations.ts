@@ -43,4 +43,24 @@ export const MIGRATIONS: readonly string[] = [
      expires INTEGER NOT NULL,
      PRIMARY KEY (queue_id, key)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE event_invoke_configs (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     function_name TEXT NOT NULL,
+     qualifier TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (account, region, function_name, qualifier)
+   ) WITHOUT ROWID;
+   CREATE TABLE function_concurrency (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     function_name TEXT NOT NULL,
+     reserved INTEGER NOT NULL,
+     PRIMARY KEY (account, region, function_name)
+   ) WITHOUT ROWID;
+   CREATE TABLE async_events (
+     seq INTEGER PRIMARY KEY,
+     record TEXT NOT NULL,
+     payload TEXT NOT NULL
+   );`,
 ];
