@@ -16,7 +16,10 @@ import { FunctionLogs } from './lambda/invoke/log-files.js';
 import { provideRuntimeModules } from './lambda/invoke/runtime-modules.js';
 import { SparePool } from './lambda/invoke/spare-pool.js';
 import { createSocketDir } from './lambda/runtime-api/socket-dir.js';
+import { AsyncInvocations } from './lambda/async/async-invocations.js';
+import { EventInvokeConfigs } from './lambda/control/event-invoke-configs.js';
 import { EventSourceMappings } from './lambda/control/event-source-mappings.js';
+import { ConcurrencyControl } from './lambda/invoke/concurrency.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
 import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
 import { QueueEngine } from './sqs/engine/queue-engine.js';
@@ -40,6 +43,12 @@ function listen(server: Server, host: string, port: number): Promise<number> {
     server.once('error', reject);
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
+}
+
+function sendInternalJson(res: ServerResponse, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 function clientHost(host: string): string {
@@ -73,22 +82,38 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     code, new FunctionLogs(config.dataDir), spares, logger,
   );
   functions.onChange((record) => pool.retire(record));
-  const invoker = new Invoker(pool);
+  const concurrency = new ConcurrencyControl(store, config);
+  await concurrency.load();
+  const eventInvokeConfigs = new EventInvokeConfigs(store);
+  await eventInvokeConfigs.load();
+  const invoker = new Invoker(pool, concurrency);
   const queues = await QueueEngine.open(store, systemClock, logger);
+  const asyncInvocations = await AsyncInvocations.open({
+    store, clock: systemClock, log: logger, functions, invoker, concurrency, configs: eventInvokeConfigs, queues,
+    options: { retryDelayMs: config.asyncRetryDelayMs, maxInFlight: config.asyncMaxInFlight },
+  });
   const eventSourceMappings = new EventSourceMappings(store, systemClock, logger);
   const pollers = new PollerManager({
     source: queues, functions, invoker, log: logger,
     noteResult: (uuid, result) => eventSourceMappings.noteResult(uuid, result),
   });
-  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues };
+  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
     if (path === '/_lambkin/health' && req.method === 'GET') {
-      const body = JSON.stringify({
-        status: 'ok', version: VERSION, region: config.region, accountId: config.accountId, sandbox: 'off', environments: { ...pool.stats(), spares: spares?.readyCount ?? 0 },
+      const backlog = asyncInvocations.backlog();
+      sendInternalJson(res, {
+        status: 'ok', version: VERSION, region: config.region, accountId: config.accountId, sandbox: 'off',
+        environments: { ...pool.stats(), spares: spares?.readyCount ?? 0 },
+        async: {
+          queued: backlog.reduce((n, b) => n + b.queued, 0), running: backlog.reduce((n, b) => n + b.running, 0),
+          retrying: backlog.reduce((n, b) => n + b.retrying, 0), oldestAgeMs: Math.max(0, ...backlog.map((b) => b.oldestAgeMs)),
+        },
       });
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-      res.end(body);
+      return true;
+    }
+    if (path === '/_lambkin/async' && req.method === 'GET') {
+      sendInternalJson(res, { functions: asyncInvocations.backlog() });
       return true;
     }
     const m = /^\/_lambkin\/code\/([0-9a-f]{64})\.zip$/.exec(path);
@@ -133,9 +158,11 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   const close = () => (closing ??= (async () => {
     // Pollers stop receiving at once; batches still running end when their environments stop, and are redelivered.
     const pollersStopped = pollers.close();
+    const asyncStopped = asyncInvocations.close();
     spares?.close();
     pool.close();
     await pollersStopped;
+    await asyncStopped;
     await queues.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

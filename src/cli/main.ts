@@ -22,6 +22,10 @@ program
   .option('--scale-up-delay-ms <ms>', 'how long an invocation may wait for a busy environment before another starts', integer, DEFAULTS.scaleUpDelayMs)
   .option('--spare-runtimes <n>', 'pre-started runtime processes kept for cold starts', integer, DEFAULTS.spareRuntimes)
   .option('--sqlite-synchronous <level>', 'FULL (survives power loss) or NORMAL (survives a crash)', DEFAULTS.sqliteSynchronous)
+  .option('--account-concurrency <n>', 'concurrent invocations per account and region', integer, DEFAULTS.accountConcurrency)
+  .option('--min-unreserved-concurrency <n>', 'concurrency that reservations must leave unreserved', integer, DEFAULTS.minUnreservedConcurrency)
+  .option('--async-retry-delay-ms <ms>', 'wait before retrying a failed async event (AWS: 60000); later waits scale from it', integer, DEFAULTS.asyncRetryDelayMs)
+  .option('--async-max-in-flight <n>', 'async events run at once', integer, DEFAULTS.asyncMaxInFlight)
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', DEFAULTS.logLevel)
   .action(async (opts) => {
     let app;

@@ -26,6 +26,17 @@ export interface LambkinConfig {
   maxAsyncPayloadBytes: number;
   /** Largest function response (6 MB + 100 bytes, as the Runtime API enforces). */
   maxResponseBytes: number;
+  /** Concurrent invocations per account and region (AWS: 1,000). */
+  accountConcurrency: number;
+  /** What reserved concurrency must leave unreserved in an account (AWS: 100). */
+  minUnreservedConcurrency: number;
+  /**
+   * Wait before the second attempt of an async event that failed (AWS: about 1 minute); the third waits twice this.
+   * The throttle back-off scales with it: from 1/60 of it (AWS: 1 s) up to 5 times it (AWS: 5 minutes).
+   */
+  asyncRetryDelayMs: number;
+  /** Async events run at once, over all functions (each still takes a unit of its function's concurrency). */
+  asyncMaxInFlight: number;
 }
 
 export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
@@ -44,6 +55,10 @@ export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
   maxSyncPayloadBytes: 6 * 1024 * 1024,
   maxAsyncPayloadBytes: 1024 * 1024,
   maxResponseBytes: 6 * 1024 * 1024 + 100,
+  accountConcurrency: 1000,
+  minUnreservedConcurrency: 100,
+  asyncRetryDelayMs: 60_000,
+  asyncMaxInFlight: 64,
 });
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -57,9 +72,14 @@ export function loadConfig(overrides: Partial<LambkinConfig> = {}): Readonly<Lam
   if (!/^\d{12}$/.test(cfg.accountId)) problems.push(`account id must be 12 digits, got ${cfg.accountId}`);
   if (!REGION.test(cfg.region)) problems.push(`region must look like us-east-1, got ${cfg.region}`);
   if (!['FULL', 'NORMAL'].includes(cfg.sqliteSynchronous)) problems.push('sqliteSynchronous must be FULL or NORMAL');
-  for (const key of ['idleEnvironmentMs', 'scaleUpDelayMs', 'spareRuntimes', 'initTimeoutMs', 'codeUrlTtlMs'] as const) {
+  const nonNegative = ['idleEnvironmentMs', 'scaleUpDelayMs', 'spareRuntimes', 'initTimeoutMs', 'codeUrlTtlMs', 'minUnreservedConcurrency', 'asyncRetryDelayMs'] as const;
+  for (const key of nonNegative) {
     if (!Number.isInteger(cfg[key]) || cfg[key] < 0) problems.push(`${key} must be a non-negative integer`);
   }
+  for (const key of ['accountConcurrency', 'asyncMaxInFlight'] as const) {
+    if (!Number.isInteger(cfg[key]) || cfg[key] < 1) problems.push(`${key} must be a positive integer`);
+  }
+  if (cfg.minUnreservedConcurrency > cfg.accountConcurrency) problems.push('minUnreservedConcurrency must not exceed accountConcurrency');
   if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);
   cfg.dataDir = path.resolve(cfg.dataDir);
   return Object.freeze(cfg);

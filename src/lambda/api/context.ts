@@ -2,8 +2,11 @@ import type { LambkinConfig } from '../../config/config.js';
 import type { ApiRequest } from '../../gateway/request.js';
 import type { QueueService } from '../../sqs/engine/queue-service.js';
 import type { CodeUrls } from '../control/code-urls.js';
+import type { EventInvokeConfigs } from '../control/event-invoke-configs.js';
 import type { EventSourceMappings } from '../control/event-source-mappings.js';
 import type { FunctionRegistry } from '../control/function-registry.js';
+import type { AsyncInvocations } from '../async/async-invocations.js';
+import type { ConcurrencyControl } from '../invoke/concurrency.js';
 import type { Invoker } from '../invoke/invoker.js';
 
 /**
@@ -20,6 +23,9 @@ export interface LambdaDeps {
   invoker: Invoker;
   eventSourceMappings: EventSourceMappings;
   queues: MappingQueues;
+  eventInvokeConfigs: EventInvokeConfigs;
+  concurrency: ConcurrencyControl;
+  asyncInvocations: AsyncInvocations;
 }
 
 export type LambdaHandler = (api: ApiRequest, params: string[], deps: LambdaDeps) => Promise<void>;

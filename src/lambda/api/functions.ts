@@ -74,6 +74,8 @@ export const getFunction: LambdaHandler = async (api, [raw], deps) => {
     Code: { RepositoryType: 'S3', Location: deps.codeUrls.url(api.origin, r.codeSha256Hex) },
   };
   if (Object.keys(r.tags).length) out.Tags = r.tags;
+  const reserved = deps.concurrency.reservation(r, r.name);
+  if (reserved !== undefined && api.query.get('Qualifier') === null) out.Concurrency = { ReservedConcurrentExecutions: reserved };
   sendJson(api.res, api.requestId, 200, out);
 };
 
@@ -154,5 +156,8 @@ export const deleteFunction: LambdaHandler = async (api, [raw], deps) => {
   if (ref.qualifier === LATEST) throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
   if (ref.qualifier !== undefined) deps.functions.require(ref.scope, ref.name, ref.qualifier);
   await deps.functions.delete(ref.scope, ref.name);
+  // What belongs to the function goes with it; its mappings stay, as on AWS (lambda-api.md §5).
+  await deps.eventInvokeConfigs.deleteFunction(ref.scope, ref.name);
+  await deps.concurrency.unreserve(ref.scope, ref.name);
   sendJson(api.res, api.requestId, 204);
 };

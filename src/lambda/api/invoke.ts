@@ -64,13 +64,17 @@ export const invoke: LambdaHandler = async (api, [raw], deps) => {
   checkJson(payload);
   requireActive(fn);
   if (type === 'DryRun') return sendJson(api.res, api.requestId, 204);
+  const invokedArn = functionArn(ref.scope.region, ref.scope.account, ref.name, ref.qualifier);
   if (type === 'Event') {
-    throw new AwsError('InvalidParameterValueException', 400, 'Asynchronous (Event) invocation is not supported by lambkin yet.');
+    // Accepted means durable: 202 only once the event is committed (invocation-semantics.md §2).
+    await deps.asyncInvocations.enqueue({
+      ...ref.scope, name: ref.name, qualifier: ref.qualifier ?? LATEST, invokedArn, requestId: api.requestId, payload: payload.toString('utf8'),
+    });
+    return sendJson(api.res, api.requestId, 202);
   }
   const context = clientContext(rawContext);
   const result = await deps.invoker.invoke({
-    fn, payload, requestId: api.requestId, tail: logType === 'Tail',
-    invokedArn: functionArn(ref.scope.region, ref.scope.account, ref.name, ref.qualifier),
+    fn, payload, requestId: api.requestId, tail: logType === 'Tail', invokedArn,
     ...(context ? { clientContext: context } : {}),
   });
   sendResult(api, result);

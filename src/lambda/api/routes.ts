@@ -7,12 +7,17 @@ import {
 import {
   createEventSourceMapping, deleteEventSourceMapping, getEventSourceMapping, listEventSourceMappings, updateEventSourceMapping,
 } from './event-source-mappings.js';
+import { deleteFunctionConcurrency, getAccountSettings, getFunctionConcurrency, putFunctionConcurrency } from './concurrency.js';
+import {
+  deleteEventInvokeConfig, getEventInvokeConfig, listEventInvokeConfigs, putEventInvokeConfig, updateEventInvokeConfig,
+} from './event-invoke-configs.js';
 import { invoke } from './invoke.js';
 
 const FN = '([^/]+)';
 const path = (p: string) => new RegExp(`^/2015-03-31/functions${p}/?$`);
 const mappings = (p: string) => new RegExp(`^/2015-03-31/event-source-mappings${p}/?$`);
 const UUID = '([^/]+)';
+const dated = (date: string, p: string) => new RegExp(`^/${date}/functions/${FN}${p}/?$`);
 
 /** Lambda's REST routes (lambda-api.md §4). Older models end some paths with `/`: both forms match. */
 export const LAMBDA_ROUTES: readonly Route<LambdaHandler>[] = [
@@ -29,4 +34,13 @@ export const LAMBDA_ROUTES: readonly Route<LambdaHandler>[] = [
   { method: 'GET', pattern: mappings(`/${UUID}`), handler: getEventSourceMapping },
   { method: 'PUT', pattern: mappings(`/${UUID}`), handler: updateEventSourceMapping },
   { method: 'DELETE', pattern: mappings(`/${UUID}`), handler: deleteEventSourceMapping },
+  { method: 'PUT', pattern: dated('2017-10-31', '/concurrency'), handler: putFunctionConcurrency },
+  { method: 'DELETE', pattern: dated('2017-10-31', '/concurrency'), handler: deleteFunctionConcurrency },
+  { method: 'GET', pattern: dated('2019-09-30', '/concurrency'), handler: getFunctionConcurrency },
+  { method: 'PUT', pattern: dated('2019-09-25', '/event-invoke-config'), handler: putEventInvokeConfig },
+  { method: 'POST', pattern: dated('2019-09-25', '/event-invoke-config'), handler: updateEventInvokeConfig },
+  { method: 'GET', pattern: dated('2019-09-25', '/event-invoke-config'), handler: getEventInvokeConfig },
+  { method: 'DELETE', pattern: dated('2019-09-25', '/event-invoke-config'), handler: deleteEventInvokeConfig },
+  { method: 'GET', pattern: dated('2019-09-25', '/event-invoke-config/list'), handler: listEventInvokeConfigs },
+  { method: 'GET', pattern: /^\/2016-08-19\/account-settings\/?$/, handler: getAccountSettings },
 ];

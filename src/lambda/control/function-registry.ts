@@ -132,6 +132,20 @@ export class FunctionRegistry {
     }
   }
 
+  /** Functions (`$LATEST` records) in an account and region. */
+  count(scope: Scope): number {
+    let n = 0;
+    for (const r of this.cache.values()) if (r.account === scope.account && r.region === scope.region && r.version === LATEST) n++;
+    return n;
+  }
+
+  /** Bytes of deployment packages of every function version in an account and region. */
+  totalCodeSize(scope: Scope): number {
+    let bytes = 0;
+    for (const r of this.cache.values()) if (r.account === scope.account && r.region === scope.region) bytes += r.codeSize;
+    return bytes;
+  }
+
   list(scope: Scope, opts: { after?: string; limit: number; allVersions: boolean }): Promise<ListPage<FunctionRecord>> {
     return this.store.functions.list(scope.account, scope.region, opts);
   }

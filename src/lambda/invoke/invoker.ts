@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FunctionRecord } from '../../store/store.js';
 import { errorBody, InitFailure, type Environment, type RunOutcome } from './environment.js';
+import { throttled, type ConcurrencyControl } from './concurrency.js';
 import type { EnvironmentPool } from './environment-pool.js';
 import { endLine, logTail, reportLine, startLine } from './platform-lines.js';
 
@@ -48,9 +49,20 @@ function traceId(): string {
  * caller (the Invoke API now, async workers, pollers and triggers later) comes through here.
  */
 export class Invoker {
-  constructor(private readonly pool: EnvironmentPool) {}
+  constructor(private readonly pool: EnvironmentPool, private readonly concurrency: ConcurrencyControl) {}
 
+  /** Throws TooManyRequestsException (429, with the Reason) when the function has no concurrency left. */
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
+    const lease = this.concurrency.tryAcquire(req.fn.account, req.fn.region, req.fn.name);
+    if (typeof lease === 'string') throw throttled(lease);
+    try {
+      return await this.run(req);
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async run(req: InvokeRequest): Promise<InvokeResult> {
     const input = {
       requestId: req.requestId,
       invokedArn: req.invokedArn,
