@@ -4,8 +4,9 @@
  *  (b) warm Invoke of a no-op function through the Lambda API at 1 and 16 clients;
  *  (c) cold start: CreateFunction of a fresh function → its first successful invoke (median of 12);
  *  (d)–(f) SQS: the queue alone (beside the moto server when installed), the pull model end to end, and the
- *  delivery latency of an idle mapped queue (bench/sqs.ts).
- * BENCH_ONLY=lambda or BENCH_ONLY=sqs runs one half.
+ *  delivery latency of an idle mapped queue (bench/sqs.ts);
+ *  (g)–(h) async Event invokes: durable accepts at 16 and 64 clients, and the drain rate (bench/async.ts).
+ * BENCH_ONLY=lambda, BENCH_ONLY=sqs or BENCH_ONLY=async runs one part.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { httpRequest, runLoad, type LoadResult } from './load.js';
+import { asyncAccepts, asyncDrain } from './async.js';
 import { endToEnd, idleLatency, motoQueueAlone, queueAlone, sqsLines } from './sqs.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
@@ -22,6 +24,7 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 8000);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ONLY = process.env.BENCH_ONLY;
 const E2E_MESSAGES = Number(process.env.BENCH_E2E_MESSAGES ?? 40_000);
+const ASYNC_DRAIN_EVENTS = Number(process.env.BENCH_ASYNC_EVENTS ?? 20_000);
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20261203/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=00';
 
 function startProcess(args: string[], ready: RegExp): Promise<{ proc: ChildProcess; port: number }> {
@@ -98,7 +101,7 @@ async function waitForSpares(port: number, want: number): Promise<void> {
   }
 }
 
-async function benchInvoke(port: number, bare: [LoadResult, LoadResult]): Promise<void> {
+async function benchInvoke(port: number, bare: [LoadResult, LoadResult]): Promise<LoadResult> {
   await createFunction(port, 'noop', 'warm');
   await invoke(port, 'noop');
   const request = httpRequest('POST', '/2015-03-31/functions/noop/invocations', { Authorization: AUTH, 'X-Amz-Date': '20261203T000000Z' }, '{}');
@@ -122,6 +125,7 @@ async function benchInvoke(port: number, bare: [LoadResult, LoadResult]): Promis
     first.push(t2 - t1);
   }
   console.log(`(c) cold start, median of ${COLD_RUNS}: CreateFunction → first invoke done ${fmt(median(total))} ms; first invoke alone ${fmt(median(first))} ms (min ${fmt(Math.min(...first))}, max ${fmt(Math.max(...first))})`);
+  return warm16;
 }
 
 async function benchSqs(port: number): Promise<void> {
@@ -135,14 +139,26 @@ async function benchSqs(port: number): Promise<void> {
   for (const l of sqsLines({ alone, moto, e2e10, e2e100, latency })) console.log(l);
 }
 
+async function benchAsync(port: number, sync16: LoadResult | undefined): Promise<void> {
+  await asyncAccepts(port, 16, 1000);
+  const a16 = await asyncAccepts(port, 16, DURATION_MS);
+  const a64 = await asyncAccepts(port, 64, DURATION_MS);
+  const drain = await asyncDrain(port, ASYNC_DRAIN_EVENTS);
+  const vsSync = sync16 ? `  (sync Invoke at 16 clients: ${fmt(sync16.perSecond, 0)}/s)` : '';
+  console.log(line('(g) async Event accepts, 16 clients', a16));
+  console.log(line('(g) async Event accepts, 64 clients', a64));
+  console.log(`(h) async drain, no-op function         ${fmt(drain.perSecond, 0).padStart(7)} events/s  (${drain.drained} events)${vsSync}`);
+}
+
 async function benchLambkin(bare: [LoadResult, LoadResult] | undefined): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambkin-bench-'));
   const { proc, port } = await startProcess(
     ['bin/lambkin.js', 'start', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], /listening on http:\/\/[^:]+:(\d+)/,
   );
   try {
-    if (bare) await benchInvoke(port, bare);
-    if (ONLY !== 'lambda') await benchSqs(port);
+    const sync16 = bare ? await benchInvoke(port, bare) : undefined;
+    if (ONLY === undefined || ONLY === 'sqs') await benchSqs(port);
+    if (ONLY === undefined || ONLY === 'async') await benchAsync(port, sync16);
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => proc.once('exit', r));
@@ -152,7 +168,7 @@ async function benchLambkin(bare: [LoadResult, LoadResult] | undefined): Promise
 
 console.log(`lambkin bench — ${os.cpus().length} cores, node ${process.version}, ${DURATION_MS} ms per load run`);
 let bare: [LoadResult, LoadResult] | undefined;
-if (ONLY !== 'sqs') {
+if (ONLY === undefined || ONLY === 'lambda') {
   bare = await benchBare();
   console.log(line('(a) bare node:http, 1 client', bare[0]));
   console.log(line('(a) bare node:http, 16 clients', bare[1]));

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type LambkinConfig } from './config/config.js';
+import { createDataDir } from './config/data-dir.js';
 import { systemClock } from './core/clock.js';
 import { sendRestJsonError } from './gateway/protocols/rest-json.js';
 import { createGateway } from './gateway/server.js';
@@ -60,7 +61,7 @@ function clientHost(host: string): string {
 export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?: Logger): Promise<Lambkin> {
   const config = loadConfig(overrides);
   const logger = log ?? pino({ level: config.logLevel }, pino.destination(2));
-  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  createDataDir(config.dataDir);
   const store = openSqliteStore(config.dataDir, config.sqliteSynchronous);
   const code = new CodeStore(config.dataDir);
   provideRuntimeModules(code.runtimeRoot);
@@ -94,7 +95,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   });
   const eventSourceMappings = new EventSourceMappings(store, systemClock, logger);
   const pollers = new PollerManager({
-    source: queues, functions, invoker, log: logger,
+    source: queues, functions, invoker, concurrency, log: logger,
     noteResult: (uuid, result) => eventSourceMappings.noteResult(uuid, result),
   });
   const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations };

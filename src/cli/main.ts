@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createLambkin } from '../app.js';
 import { DEFAULTS } from '../config/config.js';
+import { statusText } from './status.js';
 
 function integer(value: string): number {
   const n = Number(value);
@@ -42,6 +43,27 @@ program
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+  });
+
+program
+  .command('status')
+  .description('show a running server\'s health and the async event backlog of each function')
+  .option('--endpoint-url <url>', 'the server to ask', process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${DEFAULTS.port}`)
+  .option('--json', 'print the raw JSON')
+  .action(async (opts: { endpointUrl: string; json?: boolean }) => {
+    try {
+      const get = async (path: string) => {
+        const res = await fetch(new URL(path, opts.endpointUrl));
+        if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+        return res.json() as Promise<Record<string, any>>;
+      };
+      const [health, backlog] = await Promise.all([get('/_lambkin/health'), get('/_lambkin/async')]);
+      if (opts.json) console.log(JSON.stringify({ health, async: backlog }, null, 2));
+      else console.log(statusText(opts.endpointUrl, health, backlog.functions));
+    } catch (err) {
+      console.error(`lambkin: cannot read the status of ${opts.endpointUrl}: ${(err as Error).message}`);
+      process.exit(1);
+    }
   });
 
 await program.parseAsync(process.argv);

@@ -61,6 +61,7 @@ export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
   asyncMaxInFlight: 64,
 });
 
+const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 /** Merges overrides onto the defaults, validates once and freezes. Throws a readable Error on bad values. */
@@ -72,6 +73,7 @@ export function loadConfig(overrides: Partial<LambkinConfig> = {}): Readonly<Lam
   if (!/^\d{12}$/.test(cfg.accountId)) problems.push(`account id must be 12 digits, got ${cfg.accountId}`);
   if (!REGION.test(cfg.region)) problems.push(`region must look like us-east-1, got ${cfg.region}`);
   if (!['FULL', 'NORMAL'].includes(cfg.sqliteSynchronous)) problems.push('sqliteSynchronous must be FULL or NORMAL');
+  if (!LOG_LEVELS.includes(cfg.logLevel)) problems.push(`log level must be one of ${LOG_LEVELS.join(', ')}, got ${cfg.logLevel}`);
   const nonNegative = ['idleEnvironmentMs', 'scaleUpDelayMs', 'spareRuntimes', 'initTimeoutMs', 'codeUrlTtlMs', 'minUnreservedConcurrency', 'asyncRetryDelayMs'] as const;
   for (const key of nonNegative) {
     if (!Number.isInteger(cfg[key]) || cfg[key] < 0) problems.push(`${key} must be a non-negative integer`);

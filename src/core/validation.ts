@@ -41,6 +41,16 @@ export class Constraints {
     return this;
   }
 
+  /** An integer given as text (a query parameter): the text is shown as sent when it is not a number in range. */
+  integerText(raw: string | undefined, field: string, min: number, max: number): this {
+    if (raw === undefined) return this;
+    const n = Number(raw);
+    if (!/^[+-]?\d+$/.test(raw.trim())) this.fail(raw, field, 'be an integer');
+    else if (n < min) this.fail(raw, field, `have value greater than or equal to ${min}`);
+    else if (n > max) this.fail(raw, field, `have value less than or equal to ${max}`);
+    return this;
+  }
+
   pattern(value: string | undefined, field: string, re: RegExp): this {
     if (value !== undefined && !re.test(value)) {
       this.fail(value, field, `satisfy regular expression pattern: ${patternText(re)}`);

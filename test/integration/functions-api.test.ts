@@ -252,6 +252,10 @@ describe('ListFunctions', () => {
         name: 'ValidationException', status: 400, message: new RegExp(`Value '${bad}' at 'maxItems' failed to satisfy constraint`),
       });
     }
+    // Not a number at all (the SDK would not send this; curl would): the value is shown as sent.
+    const res = await fetch(`${srv.url}/2015-03-31/functions/?MaxItems=abc`);
+    assert.equal(res.status, 400);
+    assert.match((await res.json() as { message: string }).message, /Value 'abc' at 'maxItems' failed to satisfy constraint: Member must be an integer/);
   });
 });
 

@@ -176,6 +176,14 @@ describe('CreateFunction errors store nothing', () => {
     });
   });
 
+  test('a zip whose entries contradict each other (a file "lib" and "lib/x.js") → 400, nothing stored', async () => {
+    const name = uniqueName('clash');
+    const zip = zipOf({ 'index.js': HANDLER, lib: 'a file', 'lib/x.js': '' });
+    await expectCreateRejected(createInput(name, { Code: { ZipFile: zip } }), {
+      name: 'InvalidParameterValueException', status: 400, message: 'Could not unzip uploaded file. Please check your file, then try to upload again.',
+    });
+  });
+
   test('duplicate name → 409 ResourceConflictException; the first function is untouched', async () => {
     const name = uniqueName('dup');
     const first = await lambda.send(new CreateFunctionCommand(createInput(name, { Description: 'first' })));

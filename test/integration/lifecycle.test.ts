@@ -271,3 +271,25 @@ describe('restart on the same data dir', () => {
     }
   });
 });
+
+describe('where the data dir is', () => {
+  test('inside a project whose package.json says "type": "module", a CommonJS .js handler is still CommonJS', async () => {
+    const project = tempDir('lambkin-esm-project-');
+    fs.writeFileSync(`${project}/package.json`, JSON.stringify({ name: 'app', type: 'module' }));
+    const srv = await startServer({ dataDir: `${project}/.lambkin` });
+    try {
+      const name = await deploy(srv.lambda, { 'index.js': 'exports.handler = async () => ({ ok: typeof require });' });
+      const r = await invokeJson(srv.lambda, name, {});
+      assert.equal(r.out.FunctionError, undefined, JSON.stringify(r.body));
+      assert.deepEqual(r.body, { ok: 'function' });
+    } finally {
+      await srv.close();
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  test('a data dir that cannot be created, or a bad log level, stops the start with a readable error', async () => {
+    await assert.rejects(startServer({ dataDir: '/proc/lambkin-nope/data' }), /cannot use \/proc\/lambkin-nope\/data as the data dir/);
+    await assert.rejects(startServer({ logLevel: 'loud' as never }), /log level must be one of fatal, error, warn, info, debug, trace, silent, got loud/);
+  });
+});

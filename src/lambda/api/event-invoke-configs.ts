@@ -7,6 +7,7 @@ import { requireTypes } from '../control/function-input.js';
 import { LATEST, type Scope } from '../control/function-registry.js';
 import type { LambdaDeps, LambdaHandler } from './context.js';
 import { readJsonBody, resolveFunctionRef } from './function-ref.js';
+import { pageSize } from './paging.js';
 
 const MAX_REQUEST_BYTES = 64 * 1024;
 /** Shape DestinationArn: 0–350 characters. */
@@ -147,9 +148,7 @@ export const deleteEventInvokeConfig: LambdaHandler = async (api, [raw], deps) =
 export const listEventInvokeConfigs: LambdaHandler = async (api, [raw], deps) => {
   const ref = resolveFunctionRef(api.caller, raw!, undefined, true);
   deps.functions.require(ref.scope, ref.name);
-  const maxItems = api.query.get('MaxItems');
-  const limit = maxItems === null ? MAX_PAGE : Number(maxItems);
-  new Constraints().range(Number.isInteger(limit) ? limit : 0, 'maxItems', 1, MAX_PAGE).check();
+  const limit = pageSize(api, MAX_PAGE, MAX_PAGE);
   const after = api.query.get('Marker') ?? '';
   const all = deps.eventInvokeConfigs.list(ref.scope, ref.name).filter((r) => r.qualifier > after);
   const page = all.slice(0, limit);

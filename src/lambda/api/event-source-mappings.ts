@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { functionArn, parseFunctionName } from '../../core/arn.js';
-import { Constraints, invalidParameter } from '../../core/validation.js';
+import { invalidParameter } from '../../core/validation.js';
 import { sendJson } from '../../gateway/protocols/rest-json.js';
 import type { ApiRequest } from '../../gateway/request.js';
 import type { QueueRef } from '../../sqs/engine/queue-service.js';
@@ -10,6 +10,7 @@ import { checkForQueue, checkMappingInput, EVENT_SOURCE_ARN, SQS_ARN, type Mappi
 import type { LambdaDeps, LambdaHandler } from './context.js';
 import { readJsonBody, resolveFunctionRef } from './function-ref.js';
 import { mappingConfiguration } from './mapping-view.js';
+import { pageSize } from './paging.js';
 
 /** A mapping request is a few small members (five filters of 4 KB at most); not an AWS figure. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -170,16 +171,13 @@ function functionFilter(api: ApiRequest, raw: string | null): (r: EventSourceMap
 
 /** Pages in UUID order; the marker is the last UUID of the previous page, so deletions in between lose nothing. */
 export const listEventSourceMappings: LambdaHandler = async (api, _params, deps) => {
-  const maxItems = api.query.get('MaxItems');
-  const limit = maxItems === null ? MAX_PAGE : Number(maxItems);
   const sourceArn = api.query.get('EventSourceArn') ?? undefined;
-  new Constraints().range(Number.isInteger(limit) ? limit : 0, 'maxItems', 1, 10000)
-    .pattern(sourceArn, 'eventSourceArn', EVENT_SOURCE_ARN).check();
+  const limit = pageSize(api, 10000, MAX_PAGE, (c) => c.pattern(sourceArn, 'eventSourceArn', EVENT_SOURCE_ARN));
   const byFunction = functionFilter(api, api.query.get('FunctionName'));
   const after = api.query.get('Marker') ?? '';
   const matches = deps.eventSourceMappings.list(scopeOf(api),
     (r) => r.uuid > after && (sourceArn === undefined || r.eventSourceArn === sourceArn) && byFunction(r));
-  const page = matches.slice(0, Math.min(limit, MAX_PAGE));
+  const page = matches.slice(0, limit);
   const out: Record<string, unknown> = { EventSourceMappings: page.map(mappingConfiguration) };
   if (matches.length > page.length) out.NextMarker = page[page.length - 1]!.uuid;
   sendJson(api.res, api.requestId, 200, out);

@@ -9,6 +9,7 @@ import { CONFIG_TYPES, requireTypes, validateConfig, type ConfigInput } from '..
 import type { LambdaDeps, LambdaHandler } from './context.js';
 import { functionConfiguration } from './function-view.js';
 import { readJsonBody, resolveFunctionRef } from './function-ref.js';
+import { pageSize } from './paging.js';
 
 /** AWS's cap on a JSON request carrying a base64 zip: 50 MB of zip once encoded. */
 const MAX_CODE_REQUEST_BYTES = 69_905_067;
@@ -84,13 +85,10 @@ export const getFunctionConfiguration: LambdaHandler = async (api, [raw], deps) 
 };
 
 export const listFunctions: LambdaHandler = async (api, _params, deps) => {
-  const maxItems = api.query.get('MaxItems');
   const functionVersion = api.query.get('FunctionVersion') ?? undefined;
-  const limit = maxItems === null ? 50 : Number(maxItems);
-  new Constraints().range(Number.isInteger(limit) ? limit : 0, 'maxItems', 1, 10000)
-    .oneOf(functionVersion, 'functionVersion', ['ALL']).check();
+  const limit = pageSize(api, 10000, 50, (c) => c.oneOf(functionVersion, 'functionVersion', ['ALL']));
   const page = await deps.functions.list(scopeOf(api), {
-    limit: Math.min(limit, 50),
+    limit,
     allVersions: functionVersion === 'ALL',
     ...(api.query.get('Marker') ? { after: api.query.get('Marker')! } : {}),
   });

@@ -29,6 +29,17 @@ export class CodeStore {
     this.taskDir = path.join(dataDir, 'runtime', 'tasks');
     fs.mkdirSync(this.zipDir, { recursive: true, mode: 0o700 });
     fs.mkdirSync(this.taskDir, { recursive: true, mode: 0o700 });
+    // No package.json above a function's code, as above /var/task on AWS: without this one, Node would take the
+    // nearest one up the tree (a data dir inside a project with "type": "module" made every .js an ES module).
+    fs.writeFileSync(path.join(this.runtimeRoot, 'package.json'), '{}\n');
+    this.removeLeftovers();
+  }
+
+  /** Half-written zips and unpack dirs of a run that crashed. */
+  private removeLeftovers(): void {
+    for (const dir of [this.zipDir, this.taskDir]) {
+      for (const name of fs.readdirSync(dir)) if (name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    }
   }
 
   /** Validates and unpacks a zip; throws InvalidParameterValueException for a bad archive. Idempotent per content. */
@@ -51,6 +62,7 @@ export class CodeStore {
     const tmp = `${dir}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await extractZip(zip, tmp, MAX_UNZIPPED_BYTES);
+      makeReadOnly(tmp);
       fs.renameSync(tmp, dir);
     } catch (err) {
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -76,5 +88,19 @@ export class CodeStore {
   /** The runtime directory that holds `tasks/` and the shared `node_modules`. */
   get runtimeRoot(): string {
     return path.dirname(this.taskDir);
+  }
+}
+
+/**
+ * Files are read-only once unpacked, so one function cannot rewrite the code that others with the same package run
+ * (on AWS, /var/task is a read-only mount; lambkin's sandbox mounts it so). Directories stay writable so that a
+ * plain `rm -rf` of the data dir still works.
+ */
+function makeReadOnly(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) {
+      const p = path.join(entry.parentPath, entry.name);
+      fs.chmodSync(p, fs.statSync(p).mode & 0o555);
+    }
   }
 }

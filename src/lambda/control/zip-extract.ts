@@ -61,7 +61,20 @@ function nextEntry(zf: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
   });
 }
 
+/** Filesystem answers that mean the archive contradicts itself (a file and a directory of the same name, ...). */
+const CONFLICTS = new Set(['EEXIST', 'ENOTDIR', 'EISDIR']);
+
 async function extractEntry(zf: yauzl.ZipFile, entry: yauzl.Entry, dest: string, budget: number): Promise<number> {
+  try {
+    return await writeEntry(zf, entry, dest, budget);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== undefined && CONFLICTS.has(code)) throw new ZipRejected(`conflicting entry ${entry.fileName}: ${code}`);
+    throw err;
+  }
+}
+
+async function writeEntry(zf: yauzl.ZipFile, entry: yauzl.Entry, dest: string, budget: number): Promise<number> {
   const target = safeTarget(dest, entry.fileName);
   const mode = (entry.externalFileAttributes >>> 16) & 0xffff;
   const type = mode & S_IFMT;

@@ -5,6 +5,7 @@ import type { EventSourceMappingRecord, FunctionRecord } from '../../store/store
 import type { FunctionRef } from '../../core/arn.js';
 import { parseFunctionName } from '../../core/arn.js';
 import { LATEST, type FunctionRegistry } from '../control/function-registry.js';
+import { isThrottle, type ConcurrencyControl } from '../invoke/concurrency.js';
 import type { Invoker } from '../invoke/invoker.js';
 import { failedItems, sqsRecordJson, toEvents, type EventBatch } from './sqs-records.js';
 import type { QueueRef, ReceivedMessage, SqsSource } from './sqs-source.js';
@@ -13,6 +14,7 @@ export interface PollerDeps {
   source: SqsSource;
   functions: FunctionRegistry;
   invoker: Invoker;
+  concurrency: Pick<ConcurrencyControl, 'available'>;
   /** Where LastProcessingResult goes. */
   noteResult(uuid: string, result: string): void;
   log: Logger;
@@ -27,6 +29,8 @@ const DEFAULT_MAX_WORKERS = 1000;
 const SCALE_UP_INTERVAL_MS = 50;
 /** A missing function or queue is looked for again after this long. */
 const PROBLEM_RETRY_MS = 1000;
+/** With no concurrency free for the function, a worker looks again after this long instead of taking messages. */
+const NO_CONCURRENCY_WAIT_MS = 50;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -116,6 +120,11 @@ export class SqsPoller {
       await sleep(PROBLEM_RETRY_MS, this.abort.signal);
       return 'shrink';
     }
+    if (!this.deps.concurrency.available(fn.account, fn.region, fn.name)) {
+      // Messages taken now could only be throttled; they stay in the queue for when the function has room.
+      await sleep(NO_CONCURRENCY_WAIT_MS, this.abort.signal);
+      return 'shrink';
+    }
     const batch = await this.collectInTurn(queue);
     if (batch.length === 0) return 'shrink';
     if (batch.length >= this.config.batchSize) this.maybeScaleUp();
@@ -191,7 +200,9 @@ export class SqsPoller {
     try {
       result = await this.deps.invoker.invoke({ fn, invokedArn: this.config.functionArn, requestId: newRequestId(), payload: event.payload, tail: false });
     } catch (err) {
-      this.deps.log.error({ err, uuid }, 'SQS poller invoke failed');
+      // Throttled (another caller took the last unit): the batch comes back after its visibility timeout, as on AWS.
+      if (isThrottle(err)) this.deps.log.debug({ uuid }, 'SQS poller batch throttled');
+      else this.deps.log.error({ err, uuid }, 'SQS poller invoke failed');
     }
     if (!result || result.functionError) {
       this.deps.noteResult(uuid, 'PROBLEM: Function call failed');

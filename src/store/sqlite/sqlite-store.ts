@@ -100,7 +100,6 @@ class SqliteFunctionStore implements FunctionStore {
  * the control plane's few writes, and the writer thread for the hot tables (queue messages, async events).
  */
 export function openSqliteStore(dataDir: string, synchronous: Synchronous): Store {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, 'lambkin.db');
   const db = openDatabase(file, synchronous);
   fs.chmodSync(file, 0o600);
