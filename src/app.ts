@@ -91,6 +91,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   const queues = await QueueEngine.open(store, systemClock, logger);
   const asyncInvocations = await AsyncInvocations.open({
     store, clock: systemClock, log: logger, functions, invoker, concurrency, configs: eventInvokeConfigs, queues,
+    environments: (account, region, name) => pool.environmentCount(account, region, name),
     options: { retryDelayMs: config.asyncRetryDelayMs, maxInFlight: config.asyncMaxInFlight },
   });
   const eventSourceMappings = new EventSourceMappings(store, systemClock, logger);

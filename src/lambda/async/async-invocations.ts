@@ -29,6 +29,8 @@ export interface AsyncDeps {
   concurrency: ConcurrencyControl;
   configs: EventInvokeConfigs;
   queues: Pick<QueueService, 'queueByArn' | 'send'>;
+  /** Environments a function has (running or starting): async events run at most one more than that at once. */
+  environments: (account: string, region: string, name: string) => number;
   options: AsyncOptions;
 }
 
@@ -219,9 +221,10 @@ export class AsyncInvocations {
           wakeAt = Math.min(wakeAt, head.dueMs);
           continue;
         }
-        if (!this.mayStart(q)) {
+        const held = this.holdBack(q);
+        if (held !== 'no') {
           this.blocked = true;
-          this.expireHead(q, now);
+          this.expireHead(q, now, held === 'concurrency');
           continue;
         }
         q.waiting.pop();
@@ -233,15 +236,30 @@ export class AsyncInvocations {
     this.arm(wakeAt);
   }
 
-  /** Reserved concurrency 0 still "starts": the attempt sends the event to the failure path. */
-  private mayStart(q: FnQueue): boolean {
+  /**
+   * Reserved concurrency 0 still "starts": the attempt sends the event to the failure path. Otherwise the function
+   * needs a free unit of concurrency, and at most one event more than it has environments may run: the one extra
+   * waits for an environment, and if it waits long (slow calls) the pool starts another, so a slow function scales
+   * out while a fast one keeps a few busy environments instead of a process per queued event (decisions/0001).
+   */
+  private holdBack(q: FnQueue): 'no' | 'environments' | 'concurrency' {
     const c = this.deps.concurrency;
-    return c.reservation(q.scope, q.name) === 0 || c.available(q.scope.account, q.scope.region, q.name);
+    if (c.reservation(q.scope, q.name) === 0) return 'no';
+    if (q.running > this.deps.environments(q.scope.account, q.scope.region, q.name)) return 'environments';
+    return c.available(q.scope.account, q.scope.region, q.name) ? 'no' : 'concurrency';
   }
 
-  private expireHead(q: FnQueue, now: number): void {
+  /**
+   * Events held back past their maximum age leave through the failure path. Held back for want of concurrency, they
+   * count as throttled, as AWS would have throttled their last tries: the DLQ's ErrorCode is 429.
+   */
+  private expireHead(q: FnQueue, now: number, throttled: boolean): void {
     for (let head = q.waiting.peek(); head && now - head.enqueuedMs >= this.limitsOf(head).maxAgeMs; head = q.waiting.peek()) {
       q.waiting.pop();
+      if (throttled) {
+        head.lastStatus = 429;
+        head.lastError = 'Rate Exceeded.';
+      }
       this.start(q, head);
     }
   }
@@ -310,7 +328,8 @@ export class AsyncInvocations {
     e.lastError = errorMessageOf(result.payload);
     if (e.attempts > maxRetries) return this.end(e, fn, 'RetriesExhausted');
     e.backoffs = 0;
-    this.retryAt(q, e, now + this.deps.options.retryDelayMs * e.attempts, maxAgeMs);
+    // The wait counts from the end of the failed attempt.
+    this.retryAt(q, e, this.deps.clock.now() + this.deps.options.retryDelayMs * e.attempts, maxAgeMs);
   }
 
   /** Throttles and system errors: back off exponentially, 1/60 of the retry delay doubling up to 5 times it. */

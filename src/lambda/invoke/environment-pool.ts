@@ -85,6 +85,15 @@ export class EnvironmentPool {
     });
   }
 
+  /** Environments of a function (all its versions), running or starting. */
+  environmentCount(account: string, region: string, name: string): number {
+    let n = 0;
+    for (const p of this.pools.values()) {
+      if (p.fn.account === account && p.fn.region === region && p.fn.name === name) n += p.all.size + p.starting;
+    }
+    return n;
+  }
+
   /** Hands a finished environment to the next waiting invocation, or parks it as idle. */
   release(env: Environment): void {
     const fn = env.assignment!.fn;

@@ -7,7 +7,7 @@ export function eventState(e: AsyncEventRecord): string {
   return JSON.stringify(state);
 }
 
-/** Applies async event changes, in order, to `db`; the caller wraps a batch in one transaction (writer thread). */
+/** Applies async event changes, in order, to `db`; the caller wraps a batch in one transaction. */
 export function asyncEventChangeWriter(db: Database.Database): (changes: readonly AsyncEventChange[]) => void {
   const insert = db.prepare('INSERT INTO async_events (seq, record, payload) VALUES (?,?,?)');
   const update = db.prepare('UPDATE async_events SET record=? WHERE seq=?');

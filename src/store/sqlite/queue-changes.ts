@@ -7,7 +7,7 @@ function messageMeta(m: StoredMessage): string {
   return JSON.stringify(meta);
 }
 
-/** Applies queue changes, in order, to `db`; the caller wraps a batch in one transaction. Runs in the writer thread. */
+/** Applies queue changes, in order, to `db`; the caller wraps a batch in one transaction. */
 export function queueChangeWriter(db: Database.Database): (changes: readonly QueueChange[]) => void {
   const s = {
     putQueue: db.prepare(

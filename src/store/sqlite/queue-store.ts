@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DedupRecord, QueueChange, QueueRecord, QueueStore, StoredMessage } from '../store.js';
-import type { SqliteWriter } from './writer.js';
+import { queueChangeWriter } from './queue-changes.js';
 
 type Row = Record<string, unknown>;
 
@@ -18,19 +18,21 @@ function toMessage(row: Row): StoredMessage {
 }
 
 /**
- * Queues, messages and FIFO deduplication entries. Reads (only at start-up) use the main connection; every change
- * arrives in batches from the queue engine's group commit and is one transaction in the writer thread: with
- * synchronous=FULL, many sends, receives and deletes share one fsync, and it does not hold up the event loop.
+ * Queues, messages and FIFO deduplication entries. Every change arrives in batches from the queue engine's group
+ * commit, and a batch is one transaction: with synchronous=FULL, many sends, receives and deletes share one fsync
+ * (docs/decisions/0003).
  */
 export class SqliteQueueStore implements QueueStore {
   private readonly stmt;
+  private readonly transaction: (changes: readonly QueueChange[]) => void;
 
-  constructor(db: Database.Database, private readonly writer: SqliteWriter) {
+  constructor(db: Database.Database) {
     this.stmt = {
       queues: db.prepare('SELECT id, record FROM sqs_queues'),
       messages: db.prepare('SELECT * FROM sqs_messages ORDER BY seq'),
       dedups: db.prepare('SELECT * FROM sqs_dedup'),
     };
+    this.transaction = db.transaction(queueChangeWriter(db));
   }
 
   async queues(): Promise<QueueRecord[]> {
@@ -48,7 +50,7 @@ export class SqliteQueueStore implements QueueStore {
     }));
   }
 
-  apply(changes: readonly QueueChange[]): Promise<void> {
-    return this.writer.apply('queues', changes);
+  async apply(changes: readonly QueueChange[]): Promise<void> {
+    this.transaction(changes);
   }
 }

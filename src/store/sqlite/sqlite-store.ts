@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { FunctionKey, FunctionRecord, FunctionStore, ListPage, Store } from '../store.js';
 import { SqliteAsyncEventStore } from './async-event-store.js';
 import { SqliteEventSourceMappingStore } from './esm-store.js';
 import { MIGRATIONS } from './migrations.js';
-import { openDatabase, type Synchronous } from './open-db.js';
 import { SqliteQueueStore } from './queue-store.js';
 import { SqliteConcurrencyStore, SqliteEventInvokeConfigStore } from './settings-stores.js';
-import { SqliteWriter } from './writer.js';
 
 /** `$LATEST` sorts before version 1, 2, ...: ListVersionsByFunction and ListFunctions order by this. */
 const versionOrder = (version: string): number => (version === '$LATEST' ? 0 : Number(version));
@@ -95,25 +93,24 @@ class SqliteFunctionStore implements FunctionStore {
   }
 }
 
-/**
- * Opens (creating if needed) `<dataDir>/lambkin.db` with owner-only permissions: the main connection for reads and
- * the control plane's few writes, and the writer thread for the hot tables (queue messages, async events).
- */
-export function openSqliteStore(dataDir: string, synchronous: Synchronous): Store {
+/** Opens (creating if needed) `<dataDir>/lambkin.db` with owner-only permissions. */
+export function openSqliteStore(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Store {
   const file = path.join(dataDir, 'lambkin.db');
-  const db = openDatabase(file, synchronous);
+  const db = new Database(file);
   fs.chmodSync(file, 0o600);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('busy_timeout = 5000');
   migrate(db);
-  const writer = new SqliteWriter(file, synchronous);
   const getMeta = db.prepare('SELECT value FROM meta WHERE key=?');
   const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value');
   return {
     functions: new SqliteFunctionStore(db),
     eventSourceMappings: new SqliteEventSourceMappingStore(db),
-    queues: new SqliteQueueStore(db, writer),
+    queues: new SqliteQueueStore(db),
     eventInvokeConfigs: new SqliteEventInvokeConfigStore(db),
     concurrency: new SqliteConcurrencyStore(db),
-    asyncEvents: new SqliteAsyncEventStore(db, writer),
+    asyncEvents: new SqliteAsyncEventStore(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },
@@ -121,7 +118,6 @@ export function openSqliteStore(dataDir: string, synchronous: Synchronous): Stor
       setMeta.run(key, value);
     },
     async close() {
-      await writer.close();
       db.close();
     },
   };
