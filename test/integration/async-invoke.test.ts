@@ -24,8 +24,8 @@ type Server = Awaited<ReturnType<typeof startServer>>;
 
 /** The scaled-down AWS retry delay (AWS: 60 s before attempt 2, 120 s before attempt 3). */
 const DELAY_MS = 300;
-/** Timer slack when checking lower bounds of waits. */
-const SLACK_MS = 30;
+/** Timer and scheduling slack when checking lower bounds of waits. */
+const SLACK_MS = 50;
 
 const sqsOf = (url: string) => new SQSClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
 
@@ -155,6 +155,10 @@ describe('async invocation (InvocationType Event)', () => {
     const { fn, out } = await h.reporter();
     const dest = await createQueue(sqs, 'fail');
     await h.config(fn, { DestinationConfig: { OnFailure: { Destination: dest.arn } } });
+    // Warm first: lambkin counts the delay from the start of the failed attempt (see the todo test below), so a cold
+    // start inside attempt 1 would shorten the first gap by the init time.
+    await lambda.send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from('{"warm":true}') }));
+    await h.reports(out, 2);
     const requestId = await h.event(fn, { fail: 'always' });
     const record = await h.record(dest);
     assert.equal(record.requestContext.approximateInvokeCount, 3);
