@@ -1,11 +1,15 @@
 /**
  * Async invocation figures for `npm run bench`: durable Event accepts per second at 16 and 64 clients (into a
- * function that is kept from draining, so the figure is the accept path alone), and the drain rate (events per
- * second run through a no-op function once accepting has stopped).
+ * function that is kept from draining, so the figure is the accept path alone), and the drain rate of a stored
+ * backlog (events per second run through a no-op function after a restart, nothing else going on).
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { zipSync } from 'fflate';
 import { httpRequest, runLoad, type LoadResult } from './load.js';
+import { startLambkin, stopProcess } from './processes.js';
 
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20261204/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=00';
 const HEADERS = { Authorization: AUTH, 'X-Amz-Date': '20261204T000000Z' };
@@ -51,17 +55,33 @@ export async function asyncAccepts(port: number, clients: number, durationMs: nu
   return result;
 }
 
-/** `events` accepted by 16 clients, then the time until the last has run: remaining / drain time. */
-export async function asyncDrain(port: number, events: number): Promise<{ perSecond: number; drained: number }> {
-  const name = `bench-drain-${Date.now()}`;
-  await createFunction(port, name, 'export const handler = async () => {};');
-  const request = eventRequest(name);
-  let accepted = 0;
-  while (accepted < events) accepted += (await runLoad({ port, request, clients: 16, durationMs: 200, expectStatus: 202 })).requests;
-  const started = performance.now();
-  const drained = await backlog(port, name);
-  while ((await backlog(port, name)) > 0) await new Promise((r) => setTimeout(r, 5));
-  const seconds = (performance.now() - started) / 1000;
-  await call(port, 'DELETE', `/2015-03-31/functions/${name}`);
-  return { perSecond: drained / seconds, drained };
+/**
+ * The drain rate of a backlog: `events` are accepted by 16 clients into a no-op function on a server of its own
+ * whose whole account concurrency (1) is reserved for another function, so they wait; the server is stopped and
+ * started again with the default limit. The figure is the backlog found at the restart divided by the time until
+ * the last of it has run, with nothing else going on.
+ */
+export async function asyncDrain(events: number): Promise<{ perSecond: number; drained: number }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambkin-bench-drain-'));
+  const name = 'bench-drain';
+  try {
+    let server = await startLambkin(dataDir, ['--account-concurrency', '1', '--min-unreserved-concurrency', '0']);
+    await createFunction(server.port, 'blocker', 'export const handler = async () => {};');
+    await call(server.port, 'PUT', '/2017-10-31/functions/blocker/concurrency', { ReservedConcurrentExecutions: 1 });
+    await createFunction(server.port, name, 'export const handler = async () => {};');
+    const request = eventRequest(name);
+    for (let accepted = 0; accepted < events;) {
+      accepted += (await runLoad({ port: server.port, request, clients: 16, durationMs: 200, expectStatus: 202 })).requests;
+    }
+    await stopProcess(server.proc);
+    server = await startLambkin(dataDir);
+    const started = performance.now();
+    const drained = await backlog(server.port, name);
+    while ((await backlog(server.port, name)) > 0) await new Promise((r) => setTimeout(r, 5));
+    const seconds = (performance.now() - started) / 1000;
+    await stopProcess(server.proc);
+    return { perSecond: drained / seconds, drained };
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }

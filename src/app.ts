@@ -99,6 +99,9 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     source: queues, functions, invoker, concurrency, log: logger,
     noteResult: (uuid, result) => eventSourceMappings.noteResult(uuid, result),
   });
+  functions.onChange((record, change) => {
+    if (change === 'deleted') asyncInvocations.discardFunction(record, record.name);
+  });
   const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {

@@ -11,7 +11,11 @@ export class GroupCommit<T> {
   /** The last write handed to `write`: once it settles, every earlier one has too. */
   private last: Promise<void> = Promise.resolve();
 
-  constructor(private readonly write: (items: T[]) => Promise<void>) {}
+  /**
+   * `delayMs` 0 writes at the end of the current turn of the event loop; more gathers changes for that long first
+   * (fewer, larger transactions, for changes whose callers do not wait on them).
+   */
+  constructor(private readonly write: (items: T[]) => Promise<void>, private readonly delayMs = 0) {}
 
   add(items: readonly T[]): Promise<void> {
     for (const item of items) this.pending.push(item);
@@ -19,7 +23,8 @@ export class GroupCommit<T> {
     if (!this.scheduled) {
       this.scheduled = true;
       // setImmediate lets every request read in this turn of the event loop join the same transaction.
-      setImmediate(() => this.run());
+      if (this.delayMs > 0) setTimeout(() => this.run(), this.delayMs);
+      else setImmediate(() => this.run());
     }
     return done;
   }

@@ -6,7 +6,8 @@ export function sendJson(res: ServerResponse, requestId: string, status: number,
   const text = body === undefined ? undefined : JSON.stringify(body);
   res.writeHead(status, {
     'x-amzn-RequestId': requestId,
-    ...(text === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }),
+    // A bodiless answer says so (a 202 would otherwise go out chunked); 204 never carries the header.
+    ...(text === undefined ? (status === 204 ? {} : { 'Content-Length': 0 }) : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }),
     ...headers,
   });
   res.end(text);

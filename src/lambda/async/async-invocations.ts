@@ -57,16 +57,23 @@ export interface FunctionBacklog {
   deadLetterErrors: number;
 }
 
+type EventState = 'queued' | 'retrying' | 'running' | 'gone';
+
 interface Ev extends AsyncEventRecord {
+  /** Memory only: where the event is now, and the last run's answer for the destination record. */
+  state: EventState;
   lastRun?: LastRun;
 }
 
-/** One function version's events: waiting ones by due time, and how many run. */
+/** One function's events: all of them in acceptance order, the waiting ones by due time, and counts. */
 interface FnQueue {
   key: string;
   scope: Scope;
   name: string;
+  events: Map<number, Ev>;
   waiting: MinHeap<Ev>;
+  queued: number;
+  retrying: number;
   running: number;
   deliveryFailures: number;
   deadLetterErrors: number;
@@ -75,6 +82,11 @@ interface FnQueue {
 /** AWS's defaults for a function without an event invoke config (invocation-semantics.md §2). */
 const DEFAULT_RETRIES = 2;
 const DEFAULT_MAX_AGE_S = 21_600;
+/**
+ * How long attempt and end changes gather before their commit. A change lost in a crash repeats an attempt at
+ * most, and without the wait a fast function would pay one fsync per event.
+ */
+const STATE_COMMIT_DELAY_MS = 10;
 /** How often queues held back by concurrency are looked at for events past their maximum age. */
 const SWEEP_MS = 1000;
 
@@ -89,12 +101,13 @@ const queueKey = (account: string, region: string, name: string) => `${account}\
  * at any moment loses none: after a restart each unfinished event runs (again).
  */
 export class AsyncInvocations {
-  private readonly events = new Map<number, Ev>();
   private readonly queues = new Map<string, FnQueue>();
+  /** Accepts: the 202 waits for it. */
   private readonly commit: GroupCommit<AsyncEventChange>;
+  /** Attempts and ends: nobody waits, so they are gathered for a few milliseconds into fewer transactions. */
+  private readonly laterCommit: GroupCommit<AsyncEventChange>;
   private readonly destinations: Destinations;
   private readonly runs = new Set<Promise<void>>();
-  private readonly runningEvents = new Set<number>();
   private nextSeq = 1;
   private running = 0;
   private pumpScheduled = false;
@@ -107,6 +120,7 @@ export class AsyncInvocations {
 
   private constructor(private readonly deps: AsyncDeps) {
     this.commit = new GroupCommit((changes) => deps.store.asyncEvents.apply(changes));
+    this.laterCommit = new GroupCommit((changes) => deps.store.asyncEvents.apply(changes), STATE_COMMIT_DELAY_MS);
     this.destinations = new Destinations(deps.queues, deps.functions, (req) => this.enqueue({ ...req, requestId: newRequestId() }), deps.log);
   }
 
@@ -115,7 +129,7 @@ export class AsyncInvocations {
     const engine = new AsyncInvocations(deps);
     for (const e of await deps.store.asyncEvents.all()) {
       engine.nextSeq = Math.max(engine.nextSeq, e.seq + 1);
-      engine.add(e);
+      engine.add({ ...e, state: 'queued' });
     }
     deps.concurrency.onRelease(() => {
       if (engine.blocked) engine.schedulePump();
@@ -130,7 +144,7 @@ export class AsyncInvocations {
   async enqueue(input: EnqueueInput): Promise<void> {
     const now = this.deps.clock.now();
     const event: Ev = {
-      seq: this.nextSeq++, account: input.account, region: input.region, functionName: input.name, qualifier: input.qualifier,
+      state: 'queued', seq: this.nextSeq++, account: input.account, region: input.region, functionName: input.name, qualifier: input.qualifier,
       invokedArn: input.invokedArn, requestId: input.requestId, payload: input.payload, enqueuedMs: now, attempts: 0, dueMs: now, backoffs: 0,
     };
     await this.commit.add([{ op: 'insert', event }]);
@@ -145,35 +159,47 @@ export class AsyncInvocations {
     clearInterval(this.sweeper);
     while (this.runs.size) await Promise.all([...this.runs]);
     await this.commit.flush();
+    await this.laterCommit.flush();
   }
 
+  /** DeleteFunction discards the function's queued events, as on AWS (running ones end when their attempt does). */
+  discardFunction(scope: Scope, name: string): void {
+    const q = this.queues.get(queueKey(scope.account, scope.region, name));
+    if (!q) return;
+    let n = 0;
+    for (let e = q.waiting.pop(); e; e = q.waiting.pop(), n++) this.forget(q, e);
+    if (n > 0) this.deps.log.info({ function: functionArn(scope.region, scope.account, name), events: n }, 'queued async events discarded with their function');
+  }
+
+  /** Per function: counts kept as events move, the oldest is the first accepted still there (cheap to ask often). */
   backlog(): FunctionBacklog[] {
     const now = this.deps.clock.now();
-    const out = new Map<string, FunctionBacklog>();
-    for (const q of this.queues.values()) {
-      out.set(q.key, {
-        functionArn: functionArn(q.scope.region, q.scope.account, q.name), queued: 0, running: q.running, retrying: 0, oldestAgeMs: 0,
-        destinationDeliveryFailures: q.deliveryFailures, deadLetterErrors: q.deadLetterErrors,
-      });
-    }
-    for (const e of this.events.values()) {
-      const b = out.get(queueKey(e.account, e.region, e.functionName));
-      if (!b) continue;
-      b.oldestAgeMs = Math.max(b.oldestAgeMs, now - e.enqueuedMs);
-      if (this.isRunning(e)) continue;
-      if (e.attempts === 0 && e.backoffs === 0) b.queued++;
-      else b.retrying++;
-    }
-    return [...out.values()];
+    return [...this.queues.values()].map((q) => {
+      const oldest = q.events.values().next().value as Ev | undefined;
+      return {
+        functionArn: functionArn(q.scope.region, q.scope.account, q.name), queued: q.queued, running: q.running, retrying: q.retrying,
+        oldestAgeMs: oldest ? now - oldest.enqueuedMs : 0, destinationDeliveryFailures: q.deliveryFailures, deadLetterErrors: q.deadLetterErrors,
+      };
+    });
   }
 
-  private isRunning(e: Ev): boolean {
-    return this.runningEvents.has(e.seq);
-  }
-
+  /** A new or reloaded event: waiting for its first attempt, or (reloaded after attempts) for a retry. */
   private add(e: Ev): void {
-    this.events.set(e.seq, e);
-    this.queueOf(e).waiting.push(e);
+    const q = this.queueOf(e);
+    q.events.set(e.seq, e);
+    this.wait(q, e, e.attempts === 0 && e.backoffs === 0 ? 'queued' : 'retrying');
+  }
+
+  private wait(q: FnQueue, e: Ev, state: 'queued' | 'retrying'): void {
+    e.state = state;
+    q[state]++;
+    q.waiting.push(e);
+  }
+
+  /** Out of the waiting heap (already popped) and into `state`. */
+  private leaveWaiting(q: FnQueue, e: Ev, state: 'running' | 'gone'): void {
+    if (e.state === 'queued' || e.state === 'retrying') q[e.state]--;
+    e.state = state;
   }
 
   private queueOf(e: AsyncEventRecord): FnQueue {
@@ -181,8 +207,8 @@ export class AsyncInvocations {
     let q = this.queues.get(key);
     if (!q) {
       q = {
-        key, scope: { account: e.account, region: e.region }, name: e.functionName, waiting: new MinHeap(byDue), running: 0,
-        deliveryFailures: 0, deadLetterErrors: 0,
+        key, scope: { account: e.account, region: e.region }, name: e.functionName, events: new Map(), waiting: new MinHeap(byDue),
+        queued: 0, retrying: 0, running: 0, deliveryFailures: 0, deadLetterErrors: 0,
       };
       this.queues.set(key, q);
     }
@@ -279,13 +305,12 @@ export class AsyncInvocations {
   private start(q: FnQueue, e: Ev): void {
     this.running++;
     q.running++;
-    this.runningEvents.add(e.seq);
+    this.leaveWaiting(q, e, 'running');
     const run = this.attempt(q, e)
       .catch((err) => this.deps.log.error({ err, requestId: e.requestId }, 'async event attempt failed'))
       .finally(() => {
         this.running--;
         q.running--;
-        this.runningEvents.delete(e.seq);
         this.runs.delete(run);
         this.schedulePump();
       });
@@ -304,14 +329,14 @@ export class AsyncInvocations {
   private async attempt(q: FnQueue, e: Ev): Promise<void> {
     const fn = this.deps.functions.get(q.scope, e.functionName, e.qualifier);
     if (!fn) {
-      // Deleting a function discards its queued events, as on AWS.
-      this.deps.log.warn({ requestId: e.requestId, function: e.invokedArn }, 'async event dropped: its function no longer exists');
-      return this.forget(e);
+      // Deleted (or its version is gone) since the event was queued: discarded, as on AWS.
+      this.deps.log.debug({ requestId: e.requestId, function: e.invokedArn }, 'async event discarded: its function no longer exists');
+      return this.forget(q, e);
     }
     const { maxAgeMs, maxRetries } = this.limitsOf(e);
     const now = this.deps.clock.now();
-    if (now - e.enqueuedMs >= maxAgeMs) return this.end(e, fn, 'EventAgeExceeded');
-    if (this.deps.concurrency.reservation(q.scope, e.functionName) === 0) return this.end(e, fn, 'ZeroReservedConcurrency');
+    if (now - e.enqueuedMs >= maxAgeMs) return this.end(q, e, fn, 'EventAgeExceeded');
+    if (this.deps.concurrency.reservation(q.scope, e.functionName) === 0) return this.end(q, e, fn, 'ZeroReservedConcurrency');
     let result;
     try {
       result = await this.deps.invoker.invoke({ fn, invokedArn: e.invokedArn, requestId: e.requestId, payload: Buffer.from(e.payload), tail: false });
@@ -323,10 +348,10 @@ export class AsyncInvocations {
     if (this.closed) return;
     e.attempts++;
     e.lastRun = { executedVersion: result.executedVersion, functionError: result.functionError, payload: result.payload };
-    if (!result.functionError) return this.end(e, fn, 'Success');
+    if (!result.functionError) return this.end(q, e, fn, 'Success');
     e.lastStatus = 200;
     e.lastError = errorMessageOf(result.payload);
-    if (e.attempts > maxRetries) return this.end(e, fn, 'RetriesExhausted');
+    if (e.attempts > maxRetries) return this.end(q, e, fn, 'RetriesExhausted');
     e.backoffs = 0;
     // The wait counts from the end of the failed attempt.
     this.retryAt(q, e, this.deps.clock.now() + this.deps.options.retryDelayMs * e.attempts, maxAgeMs);
@@ -347,15 +372,14 @@ export class AsyncInvocations {
   /** Back in line at `at`, or at the end of its maximum age if that comes first (then it expires). */
   private retryAt(q: FnQueue, e: Ev, at: number, maxAgeMs: number): void {
     e.dueMs = Math.min(at, e.enqueuedMs + maxAgeMs);
-    q.waiting.push(e);
+    this.wait(q, e, 'retrying');
     this.write({ op: 'update', event: e });
   }
 
   /** The event's end: destination and DLQ as its condition calls for, then it leaves the store. */
-  private async end(e: Ev, fn: FunctionRecord, condition: Condition): Promise<void> {
+  private async end(q: FnQueue, e: Ev, fn: FunctionRecord, condition: Condition): Promise<void> {
     const { config } = this.limitsOf(e);
     const destination = condition === 'Success' ? config?.onSuccess : config?.onFailure;
-    const q = this.queueOf(e);
     if (destination) {
       const record = invocationRecord({
         requestId: e.requestId, functionArn: functionArn(e.region, e.account, e.functionName, e.qualifier), condition, attempts: e.attempts,
@@ -371,7 +395,7 @@ export class AsyncInvocations {
     if (condition !== 'Success' && !destination && !fn.deadLetterTargetArn) {
       this.deps.log.info({ requestId: e.requestId, function: e.invokedArn, condition, attempts: e.attempts }, 'async event discarded');
     }
-    this.forget(e);
+    this.forget(q, e);
   }
 
   private deadLetterAttributes(e: Ev, condition: Condition): { requestId: string; errorCode: number; errorMessage: string } {
@@ -391,13 +415,14 @@ export class AsyncInvocations {
     }
   }
 
-  private forget(e: Ev): void {
-    this.events.delete(e.seq);
+  private forget(q: FnQueue, e: Ev): void {
+    this.leaveWaiting(q, e, 'gone');
+    q.events.delete(e.seq);
     this.write({ op: 'delete', seq: e.seq });
   }
 
   /** Changes after the accept are not awaited: losing one in a crash only repeats an attempt (at least once). */
   private write(change: AsyncEventChange): void {
-    this.commit.add([change]).catch((err) => this.deps.log.error({ err }, 'async event store write failed'));
+    this.laterCommit.add([change]).catch((err) => this.deps.log.error({ err }, 'async event store write failed'));
   }
 }

@@ -1,9 +1,17 @@
 import type Database from 'better-sqlite3';
 import type { AsyncEventChange, AsyncEventRecord } from '../store.js';
 
-/** The record without its payload: what an attempt changes is rewritten, the event itself only once. */
+/**
+ * The record without its payload: what an attempt changes is rewritten, the event itself only once. Only the
+ * record's own members are kept (callers hand in richer in-memory objects).
+ */
 export function eventState(e: AsyncEventRecord): string {
-  const { payload: _p, ...state } = e;
+  const state: Omit<AsyncEventRecord, 'payload'> = {
+    seq: e.seq, account: e.account, region: e.region, functionName: e.functionName, qualifier: e.qualifier, invokedArn: e.invokedArn,
+    requestId: e.requestId, enqueuedMs: e.enqueuedMs, attempts: e.attempts, dueMs: e.dueMs, backoffs: e.backoffs,
+  };
+  if (e.lastStatus !== undefined) state.lastStatus = e.lastStatus;
+  if (e.lastError !== undefined) state.lastError = e.lastError.slice(0, 1024);
   return JSON.stringify(state);
 }
 
