@@ -51,9 +51,10 @@ export class Constraints {
     return this;
   }
 
-  pattern(value: string | undefined, field: string, re: RegExp): this {
+  /** `shown` is the model's pattern text when it cannot be the regex's own source (alternations with anchors). */
+  pattern(value: string | undefined, field: string, re: RegExp, shown = patternText(re)): this {
     if (value !== undefined && !re.test(value)) {
-      this.fail(value, field, `satisfy regular expression pattern: ${patternText(re)}`);
+      this.fail(value, field, `satisfy regular expression pattern: ${shown}`);
     }
     return this;
   }

@@ -7,13 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  DeleteFunctionConcurrencyCommand, InvokeCommand, PutFunctionConcurrencyCommand, PutFunctionEventInvokeConfigCommand,
+  DeleteFunctionConcurrencyCommand, InvokeAsyncCommand, InvokeCommand, PutFunctionConcurrencyCommand, PutFunctionEventInvokeConfigCommand,
   UpdateFunctionConfigurationCommand, type LambdaClient, type PutFunctionEventInvokeConfigCommandInput,
 } from '@aws-sdk/client-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { deploy, type DeployOptions } from '../helpers/functions.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
-import { startServer, TEST_CREDENTIALS, tempDir, waitFor } from '../helpers/server.js';
+import { startServer, TEST_CREDENTIALS, tempDir, uniqueName, waitFor } from '../helpers/server.js';
 import {
   backlogOf, createQueue, drained, fnArn, ISO_MS, maxOverlap, queueArn, queueDepth, receive, receiveJson, REPORTER, starts, UUID,
   type Report, type TestQueue,
@@ -137,6 +137,9 @@ describe('async invocation (InvocationType Event)', () => {
     await expectAwsError(lambda.send(new InvokeCommand({ FunctionName: `${fn}-missing`, InvocationType: 'Event', Payload: Buffer.from('{}') })), {
       name: 'ResourceNotFoundException', status: 404, message: `Function not found: ${fnArn(`${fn}-missing`)}`,
     });
+    await expectAwsError(lambda.send(new InvokeCommand({ FunctionName: fn, Qualifier: '1', InvocationType: 'Event', Payload: Buffer.from('{}') })), {
+      name: 'ResourceNotFoundException', status: 404, message: `Function not found: ${fnArn(fn)}:1`,
+    });
     assert.equal(await backlogOf(srv.url, fn), undefined, 'a rejected event is not queued');
     assert.equal(await queueDepth(sqs, out.url), 0);
 
@@ -155,11 +158,12 @@ describe('async invocation (InvocationType Event)', () => {
     const { fn, out } = await h.reporter();
     const dest = await createQueue(sqs, 'fail');
     await h.config(fn, { DestinationConfig: { OnFailure: { Destination: dest.arn } } });
-    // Warm first: lambkin counts the delay from the start of the failed attempt (see the todo test below), so a cold
-    // start inside attempt 1 would shorten the first gap by the init time.
+    // Warm first, so that the first gap has no cold start in it.
     await lambda.send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from('{"warm":true}') }));
     await h.reports(out, 2);
     const requestId = await h.event(fn, { fail: 'always' });
+    // Between attempts the event shows as retrying.
+    await waitFor('the event to show as retrying', async () => (await backlogOf(srv.url, fn))?.retrying === 1, 5000, 10);
     const record = await h.record(dest);
     assert.equal(record.requestContext.approximateInvokeCount, 3);
     assert.equal(record.requestContext.condition, 'RetriesExhausted');
@@ -193,9 +197,7 @@ describe('async invocation (InvocationType Event)', () => {
     }
   });
 
-  test('the wait before a retry counts from the end of the failed attempt (a slow failing function still waits)', {
-    todo: 'lambkin schedules the retry at (attempt START + delay); an attempt longer than the delay is retried at once (async-invocations.ts attempt(): `now` is taken before the invoke)',
-  }, async () => {
+  test('the wait before a retry counts from the end of the failed attempt (a slow failing function still waits)', async () => {
     const { fn, out } = await h.reporter();
     const dest = await createQueue(sqs, 'slowfail');
     await h.config(fn, { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: dest.arn } } });
@@ -222,6 +224,24 @@ describe('async invocation (InvocationType Event)', () => {
     assert.deepEqual(record.responseContext, { statusCode: 200, executedVersion: '$LATEST' }, 'no functionError on success');
     assert.deepEqual(record.responsePayload, { answer: 42, list: ['a'] });
     await h.reports(out, 2);
+
+    // Destinations are for asynchronous invocations only: a sync call sends no record. (Were one sent, it would be
+    // ahead of the record of the event invoked after the call returned.)
+    const sync = await lambda.send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from('{"result":"sync"}') }));
+    assert.equal(Buffer.from(sync.Payload!).toString(), '"sync"');
+    const id2 = await h.event(fn, { result: 'async' });
+    const next = await h.record(dest);
+    assert.equal(next.requestContext.requestId, id2, 'the only record is the event\'s');
+    await h.reports(out, 4);
+    assert.equal(await queueDepth(sqs, dest.url), 0);
+  });
+
+  test('InvokeAsync (deprecated, POST /2014-11-13/functions/{name}/invoke-async) → 202 and the event runs like an Event invoke', async () => {
+    const { fn, out } = await h.reporter();
+    const r = await lambda.send(new InvokeAsyncCommand({ FunctionName: fn, InvokeArgs: Buffer.from('{"legacy":true}') }));
+    assert.equal(r.Status, 202);
+    const [start] = starts(await h.reports(out, 2));
+    assert.deepEqual(start!.event, { legacy: true });
   });
 
   test('an event that fails once and then succeeds: one on-success record with approximateInvokeCount 2, no failure record', async () => {
@@ -365,6 +385,17 @@ describe('async invocation (InvocationType Event)', () => {
     assert.equal(Buffer.from(r.Payload!).toString(), '"still here"');
   });
 
+  test('a FIFO queue as destination is a delivery failure (AWS: FIFO queues are not supported destinations)', async () => {
+    const { fn, out } = await h.reporter();
+    const fifo = uniqueName('dest') + '.fifo';
+    await sqs.send(new CreateQueueCommand({ QueueName: fifo, Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }));
+    await h.config(fn, { DestinationConfig: { OnSuccess: { Destination: queueArn(fifo) } } });
+    await h.event(fn, { result: 'fifo' });
+    await h.reports(out, 2);
+    await waitFor('the failed delivery to be counted', async () => (await backlogOf(srv.url, fn))?.destinationDeliveryFailures === 1);
+    assert.equal(await queueDepth(sqs, `${srv.url}/000000000000/${fifo}`), 0);
+  });
+
   test('reserved concurrency 0: sync → 429 ReservedFunctionConcurrentInvocationLimitExceeded; Event → 202, then straight to on-failure and DLQ without running', async () => {
     const { fn, out } = await h.reporter();
     const dest = await createQueue(sqs, 'fail');
@@ -434,9 +465,7 @@ describe('async invocation (InvocationType Event)', () => {
     assert.ok(!o.ranFor.includes(o.requestId), 'the event never ran');
   });
 
-  test('an event that expired while throttled goes to the DLQ with ErrorCode 429 and ErrorMessage "Rate Exceeded." (AWS: the last attempt was throttled)', {
-    todo: 'lambkin never attempts (and so never throttles) an event while its function has no concurrency; the DLQ then gets ErrorCode 200 and ErrorMessage "EventAgeExceeded", as if the function had failed',
-  }, async () => {
+  test('an event that expired while throttled goes to the DLQ with ErrorCode 429 and ErrorMessage "Rate Exceeded." (AWS: the last attempt was throttled)', async () => {
     const o = await slowAge;
     assert.equal(o.dlq.Body, JSON.stringify(o.payload));
     assert.equal(o.dlq.MessageAttributes!.RequestID!.StringValue, o.requestId);
@@ -562,5 +591,26 @@ describe('account concurrency limit (accountConcurrency 2, minUnreservedConcurre
     assert.ok(maxOverlap(reports) <= 2, `at most 2 at once (saw ${maxOverlap(reports)})`);
     await waitFor('the backlog to drain', () => drained(srv.url, a.fn));
     assert.equal(await queueDepth(sqs, other.out.url), 0, 'the throttled call never ran');
+  });
+
+  test('a reservation comes out of the shared pool: with 1 of 2 reserved, other functions get 1 at a time, the reserved one keeps its unit', async () => {
+    const reserved = await h.reporter();
+    const shared = await h.reporter();
+    await srv.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: reserved.fn, ReservedConcurrentExecutions: 1 }));
+    try {
+      const busy = srv.lambda.send(new InvokeCommand({ FunctionName: shared.fn, Payload: Buffer.from(JSON.stringify({ sleepMs: 1000 })) }));
+      await h.reports(shared.out, 1);
+      const err = await expectAwsError(srv.lambda.send(new InvokeCommand({ FunctionName: shared.fn, Payload: Buffer.from('{}') })), {
+        name: 'TooManyRequestsException', status: 429,
+      });
+      assert.equal((err as any).Reason, 'ConcurrentInvocationLimitExceeded');
+      const mine = await srv.lambda.send(new InvokeCommand({ FunctionName: reserved.fn, Payload: Buffer.from('{"result":"reserved"}') }));
+      assert.equal(Buffer.from(mine.Payload!).toString(), '"reserved"');
+      assert.equal((await busy).StatusCode, 200);
+      await h.reports(shared.out, 1);
+      await h.reports(reserved.out, 2);
+    } finally {
+      await srv.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: reserved.fn }));
+    }
   });
 });

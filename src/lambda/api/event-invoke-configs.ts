@@ -1,4 +1,4 @@
-import { functionArn } from '../../core/arn.js';
+import { functionArn, parseFunctionName } from '../../core/arn.js';
 import { Constraints, invalidParameter } from '../../core/validation.js';
 import { sendJson } from '../../gateway/protocols/rest-json.js';
 import type { ApiRequest } from '../../gateway/request.js';
@@ -10,8 +10,9 @@ import { readJsonBody, resolveFunctionRef } from './function-ref.js';
 import { pageSize } from './paging.js';
 
 const MAX_REQUEST_BYTES = 64 * 1024;
-/** Shape DestinationArn: 0–350 characters. */
-const DESTINATION_ARN = /^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)/;
+/** Shape DestinationArn: 0–350 characters, this pattern (as the model spells it; AWS quotes it in errors). */
+const DESTINATION_ARN_TEXT = '^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)';
+const DESTINATION_ARN = new RegExp(`^(${DESTINATION_ARN_TEXT.slice(3)})?$`);
 /** Services a destination may name (invocation-semantics.md §3); S3 buckets only on failure. */
 const DESTINATION_SERVICES = new Set(['sqs', 'sns', 'lambda', 'events']);
 const MAX_PAGE = 50;
@@ -51,9 +52,9 @@ async function readInput(api: ApiRequest, op: string): Promise<ConfigInput> {
     .range(input.MaximumRetryAttempts, 'maximumRetryAttempts', 0, 2)
     .range(input.MaximumEventAgeInSeconds, 'maximumEventAgeInSeconds', 60, 21600)
     .length(dc?.OnSuccess?.Destination, 'destinationConfig.onSuccess.destination', 0, 350)
-    .pattern(dc?.OnSuccess?.Destination, 'destinationConfig.onSuccess.destination', DESTINATION_ARN)
+    .pattern(dc?.OnSuccess?.Destination, 'destinationConfig.onSuccess.destination', DESTINATION_ARN, DESTINATION_ARN_TEXT)
     .length(dc?.OnFailure?.Destination, 'destinationConfig.onFailure.destination', 0, 350)
-    .pattern(dc?.OnFailure?.Destination, 'destinationConfig.onFailure.destination', DESTINATION_ARN)
+    .pattern(dc?.OnFailure?.Destination, 'destinationConfig.onFailure.destination', DESTINATION_ARN, DESTINATION_ARN_TEXT)
     .check();
   checkDestination(dc?.OnSuccess?.Destination, false);
   checkDestination(dc?.OnFailure?.Destination, true);
@@ -66,6 +67,24 @@ function checkDestination(arn: string | undefined, onFailure: boolean): void {
   const service = arn.split(':')[2] ?? '';
   if (DESTINATION_SERVICES.has(service) || (onFailure && service === 's3')) return;
   throw invalidParameter(`The destination ARN ${arn} is invalid. Lambda supports Amazon SQS queues, Amazon SNS topics, Lambda functions and EventBridge event buses as destinations${onFailure ? ', and Amazon S3 buckets on failure' : ''}.`);
+}
+
+/**
+ * A function destination must exist and must not be the configured function itself (which would invoke itself
+ * with every record).
+ */
+function checkFunctionDestinations(deps: LambdaDeps, t: Target, input: ConfigInput): void {
+  for (const arn of [input.DestinationConfig?.OnSuccess?.Destination, input.DestinationConfig?.OnFailure?.Destination]) {
+    if (!arn || arn.split(':')[2] !== 'lambda') continue;
+    const ref = parseFunctionName(arn);
+    if (!ref || ref.account === undefined || ref.region === undefined) throw invalidParameter(`The destination ARN ${arn} is invalid.`);
+    if (ref.account === t.scope.account && ref.region === t.scope.region && ref.name === t.name) {
+      throw invalidParameter("You can't specify the function as a destination for itself.");
+    }
+    if (!deps.functions.get({ account: ref.account, region: ref.region }, ref.name, ref.qualifier ?? LATEST)) {
+      throw invalidParameter(`The destination ARN ${arn} is invalid.`);
+    }
+  }
 }
 
 /** Put replaces: a setting the request leaves out is removed. */
@@ -88,9 +107,9 @@ function merged(r: EventInvokeConfigRecord, input: ConfigInput): EventInvokeConf
   return r;
 }
 
+/** A Put must set something; an empty `DestinationConfig` (or `OnSuccess: {}`) counts as a destination setting. */
 function requireSomeSetting(input: ConfigInput): void {
-  const dc = input.DestinationConfig;
-  if (input.MaximumRetryAttempts == null && input.MaximumEventAgeInSeconds == null && !dc?.OnSuccess?.Destination && !dc?.OnFailure?.Destination) {
+  if (input.MaximumRetryAttempts == null && input.MaximumEventAgeInSeconds == null && input.DestinationConfig == null) {
     throw invalidParameter('You must specify at least one of error handling or destination setting.');
   }
 }
@@ -113,8 +132,9 @@ export function configView(r: EventInvokeConfigRecord): Record<string, unknown> 
 /** PutFunctionEventInvokeConfig: PUT /2019-09-25/functions/{FunctionName}/event-invoke-config */
 export const putEventInvokeConfig: LambdaHandler = async (api, [raw], deps) => {
   const input = await readInput(api, 'PutFunctionEventInvokeConfig');
-  const t = target(api, deps, raw!);
   requireSomeSetting(input);
+  const t = target(api, deps, raw!);
+  checkFunctionDestinations(deps, t, input);
   const record = replaced(t, input, Date.now());
   await deps.eventInvokeConfigs.put(record);
   sendJson(api.res, api.requestId, 200, configView(record));
@@ -125,6 +145,7 @@ export const updateEventInvokeConfig: LambdaHandler = async (api, [raw], deps) =
   const input = await readInput(api, 'UpdateFunctionEventInvokeConfig');
   const t = target(api, deps, raw!);
   const current = deps.eventInvokeConfigs.require(t.scope, t.name, t.qualifier, t.arn);
+  checkFunctionDestinations(deps, t, input);
   const record = merged({ ...current, lastModifiedMs: Date.now() }, input);
   await deps.eventInvokeConfigs.put(record);
   sendJson(api.res, api.requestId, 200, configView(record));

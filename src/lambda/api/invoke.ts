@@ -6,8 +6,8 @@ import { readBody, type ApiRequest } from '../../gateway/request.js';
 import type { FunctionRecord } from '../../store/store.js';
 import { LATEST } from '../control/function-registry.js';
 import type { InvokeResult } from '../invoke/invoker.js';
-import type { LambdaHandler } from './context.js';
-import { resolveFunctionRef } from './function-ref.js';
+import type { LambdaDeps, LambdaHandler } from './context.js';
+import { resolveFunctionRef, type ResolvedRef } from './function-ref.js';
 
 const INVOCATION_TYPES = ['Event', 'RequestResponse', 'DryRun'];
 const MAX_CLIENT_CONTEXT = 3583;
@@ -66,10 +66,7 @@ export const invoke: LambdaHandler = async (api, [raw], deps) => {
   if (type === 'DryRun') return sendJson(api.res, api.requestId, 204);
   const invokedArn = functionArn(ref.scope.region, ref.scope.account, ref.name, ref.qualifier);
   if (type === 'Event') {
-    // Accepted means durable: 202 only once the event is committed (invocation-semantics.md §2).
-    await deps.asyncInvocations.enqueue({
-      ...ref.scope, name: ref.name, qualifier: ref.qualifier ?? LATEST, invokedArn, requestId: api.requestId, payload: payload.toString('utf8'),
-    });
+    await accept(api, deps, ref, invokedArn, payload);
     return sendJson(api.res, api.requestId, 202);
   }
   const context = clientContext(rawContext);
@@ -78,6 +75,28 @@ export const invoke: LambdaHandler = async (api, [raw], deps) => {
     ...(context ? { clientContext: context } : {}),
   });
   sendResult(api, result);
+};
+
+/** Accepted means durable: the caller's 202 waits until the event is committed (invocation-semantics.md §2). */
+async function accept(api: ApiRequest, deps: LambdaDeps, ref: ResolvedRef, invokedArn: string, payload: Buffer): Promise<void> {
+  await deps.asyncInvocations.enqueue({
+    ...ref.scope, name: ref.name, qualifier: ref.qualifier ?? LATEST, invokedArn, requestId: api.requestId, payload: payload.toString('utf8'),
+  });
+}
+
+/**
+ * InvokeAsync, the deprecated form of an Event invoke: POST /2014-11-13/functions/{FunctionName}/invoke-async/,
+ * answered 202 with `{"Status": 202}`. Unqualified only.
+ */
+export const invokeAsync: LambdaHandler = async (api, [raw], deps) => {
+  const ref = resolveFunctionRef(api.caller, raw!, undefined, true);
+  const fn = deps.functions.require(ref.scope, ref.name, ref.qualifier ?? LATEST);
+  const max = deps.config.maxAsyncPayloadBytes;
+  const payload = await readBody(api.req, max, tooLarge(max));
+  checkJson(payload);
+  requireActive(fn);
+  await accept(api, deps, ref, functionArn(ref.scope.region, ref.scope.account, ref.name, ref.qualifier), payload);
+  sendJson(api.res, api.requestId, 202, { Status: 202 });
 };
 
 function sendResult(api: ApiRequest, result: InvokeResult): void {

@@ -11,7 +11,7 @@ import { deleteFunctionConcurrency, getAccountSettings, getFunctionConcurrency, 
 import {
   deleteEventInvokeConfig, getEventInvokeConfig, listEventInvokeConfigs, putEventInvokeConfig, updateEventInvokeConfig,
 } from './event-invoke-configs.js';
-import { invoke } from './invoke.js';
+import { invoke, invokeAsync } from './invoke.js';
 
 const FN = '([^/]+)';
 const path = (p: string) => new RegExp(`^/2015-03-31/functions${p}/?$`);
@@ -43,4 +43,5 @@ export const LAMBDA_ROUTES: readonly Route<LambdaHandler>[] = [
   { method: 'DELETE', pattern: dated('2019-09-25', '/event-invoke-config'), handler: deleteEventInvokeConfig },
   { method: 'GET', pattern: dated('2019-09-25', '/event-invoke-config/list'), handler: listEventInvokeConfigs },
   { method: 'GET', pattern: /^\/2016-08-19\/account-settings\/?$/, handler: getAccountSettings },
+  { method: 'POST', pattern: dated('2014-11-13', '/invoke-async'), handler: invokeAsync },
 ];
