@@ -102,10 +102,8 @@ const queueKey = (account: string, region: string, name: string) => `${account}\
  */
 export class AsyncInvocations {
   private readonly queues = new Map<string, FnQueue>();
-  /** Accepts: the 202 waits for it. */
+  /** Accepts are urgent (the 202 waits for them); attempt and end changes are deferred (nobody waits). */
   private readonly commit: GroupCommit<AsyncEventChange>;
-  /** Attempts and ends: nobody waits, so they are gathered for a few milliseconds into fewer transactions. */
-  private readonly laterCommit: GroupCommit<AsyncEventChange>;
   private readonly destinations: Destinations;
   private readonly runs = new Set<Promise<void>>();
   private nextSeq = 1;
@@ -119,8 +117,7 @@ export class AsyncInvocations {
   private closed = false;
 
   private constructor(private readonly deps: AsyncDeps) {
-    this.commit = new GroupCommit((changes) => deps.store.asyncEvents.apply(changes));
-    this.laterCommit = new GroupCommit((changes) => deps.store.asyncEvents.apply(changes), STATE_COMMIT_DELAY_MS);
+    this.commit = new GroupCommit((changes) => deps.store.asyncEvents.apply(changes), STATE_COMMIT_DELAY_MS);
     this.destinations = new Destinations(deps.queues, deps.functions, (req) => this.enqueue({ ...req, requestId: newRequestId() }), deps.log);
   }
 
@@ -159,7 +156,6 @@ export class AsyncInvocations {
     clearInterval(this.sweeper);
     while (this.runs.size) await Promise.all([...this.runs]);
     await this.commit.flush();
-    await this.laterCommit.flush();
   }
 
   /** DeleteFunction discards the function's queued events, as on AWS (running ones end when their attempt does). */
@@ -423,6 +419,6 @@ export class AsyncInvocations {
 
   /** Changes after the accept are not awaited: losing one in a crash only repeats an attempt (at least once). */
   private write(change: AsyncEventChange): void {
-    this.laterCommit.add([change]).catch((err) => this.deps.log.error({ err }, 'async event store write failed'));
+    this.commit.add([change], false).catch((err) => this.deps.log.error({ err }, 'async event store write failed'));
   }
 }

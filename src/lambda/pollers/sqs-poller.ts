@@ -158,13 +158,14 @@ export class SqsPoller {
   private async collect(queue: QueueRef): Promise<ReceivedMessage[]> {
     const { batchSize, maximumBatchingWindowInSeconds: windowS } = this.config;
     const signal = this.abort.signal;
-    const batch = await this.deps.source.receive(queue, { max: batchSize, waitMs: LONG_POLL_MS, signal });
+    // Not durable: a receipt lost in a crash only brings the batch back sooner (at least once, as on AWS).
+    const batch = await this.deps.source.receive(queue, { max: batchSize, waitMs: LONG_POLL_MS, signal, durable: false });
     if (batch.length === 0 || windowS === 0) return batch;
     const deadline = performance.now() + windowS * 1000;
     let bytes = batch.reduce((n, m) => n + m.body.length, 0);
     for (let left = deadline - performance.now(); batch.length < batchSize && left > 0 && !signal.aborted; left = deadline - performance.now()) {
       if (bytes >= 6 * 1024 * 1024) break;
-      const more = await this.deps.source.receive(queue, { max: batchSize - batch.length, waitMs: left, signal });
+      const more = await this.deps.source.receive(queue, { max: batchSize - batch.length, waitMs: left, signal, durable: false });
       for (const m of more) bytes += m.body.length;
       batch.push(...more);
     }
@@ -174,7 +175,7 @@ export class SqsPoller {
   /** Filters, invokes and deletes; false if any invocation failed. */
   private async process(queue: QueueRef, fn: FunctionRecord, batch: ReceivedMessage[]): Promise<boolean> {
     const { keep, drop } = this.filter(queue, batch);
-    if (drop.length) await this.deps.source.deleteMessages(queue, drop.map((m) => m.receiptHandle));
+    if (drop.length) await this.deps.source.deleteMessages(queue, drop.map((m) => m.receiptHandle), { durable: false });
     let ok = true;
     for (const event of toEvents(keep, queue.arn, queue.region)) {
       if (!(await this.invoke(queue, fn, event))) ok = false;
@@ -217,7 +218,7 @@ export class SqsPoller {
     }
     const failedSet = new Set(failed);
     const done = event.messages.filter((m) => !failedSet.has(m.messageId)).map((m) => m.receiptHandle);
-    if (done.length) await this.deps.source.deleteMessages(queue, done);
+    if (done.length) await this.deps.source.deleteMessages(queue, done, { durable: false });
     this.deps.noteResult(uuid, 'OK');
     return true;
   }

@@ -50,6 +50,11 @@ export interface ReceiveInput {
   signal?: AbortSignal;
   /** FIFO ReceiveRequestAttemptId: a retried receive gets the same messages back while they are in flight. */
   attemptId?: string;
+  /**
+   * false: hand the messages out before their receipt is on disk (lambkin's own pollers). A crash can then make
+   * them visible again sooner and count one receive less: a redelivery, which at-least-once allows.
+   */
+  durable?: boolean;
 }
 
 export interface VisibilityChange {

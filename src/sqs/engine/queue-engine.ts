@@ -308,7 +308,7 @@ export class QueueEngine implements QueueService {
     q.promote(now);
     const visibilityS = input.visibilityTimeoutS ?? q.intAttr('VisibilityTimeout');
     const taken = this.takeFrom(q, input.max, visibilityS, input.attemptId);
-    if (taken.msgs.length || input.waitMs <= 0 || input.signal?.aborted || this.closed) return this.handOut(q, taken);
+    if (taken.msgs.length || input.waitMs <= 0 || input.signal?.aborted || this.closed) return this.handOut(q, taken, input.durable ?? true);
     return new Promise((resolve, reject) => this.wait(q, input, visibilityS, resolve, reject));
   }
 
@@ -319,10 +319,10 @@ export class QueueEngine implements QueueService {
       input.signal?.removeEventListener('abort', onAbort);
       const i = q.waiters.indexOf(waiter);
       if (i >= 0) q.waiters.splice(i, 1);
-      this.handOut(q, { msgs, changes }).then(resolve, reject);
+      this.handOut(q, { msgs, changes }, waiter.durable).then(resolve, reject);
     };
     const onAbort = () => finish([], []);
-    const waiter: Waiter = { max: input.max, visibilityTimeoutS: visibilityS, serve: finish };
+    const waiter: Waiter = { max: input.max, visibilityTimeoutS: visibilityS, durable: input.durable ?? true, serve: finish };
     if (input.attemptId !== undefined) waiter.attemptId = input.attemptId;
     q.waiters.push(waiter);
     const timer = setTimeout(onAbort, input.waitMs);
@@ -340,8 +340,8 @@ export class QueueEngine implements QueueService {
     return { msgs, changes };
   }
 
-  private async handOut(q: Queue, taken: { msgs: Msg[]; changes: QueueChange[] }): Promise<ReceivedMessage[]> {
-    if (taken.changes.length) await this.commit.add(taken.changes);
+  private async handOut(q: Queue, taken: { msgs: Msg[]; changes: QueueChange[] }, durable: boolean): Promise<ReceivedMessage[]> {
+    if (taken.changes.length) await this.write(taken.changes, durable);
     return taken.msgs.map((m) => received(m, q.record.id));
   }
 
@@ -384,7 +384,16 @@ export class QueueEngine implements QueueService {
     }
   }
 
-  async deleteMessages(ref: QueueRef, receiptHandles: readonly string[]): Promise<(AwsError | undefined)[]> {
+  /**
+   * Durable changes are awaited (committed at the end of this turn); the others are deferred into the next group
+   * commit and not awaited: a crash before it repeats a delivery, nothing more.
+   */
+  private async write(changes: QueueChange[], durable: boolean): Promise<void> {
+    if (durable) return this.commit.add(changes);
+    this.commit.add(changes, false).catch((err) => this.log.error({ err }, 'queue commit failed'));
+  }
+
+  async deleteMessages(ref: QueueRef, receiptHandles: readonly string[], opts: { durable?: boolean } = {}): Promise<(AwsError | undefined)[]> {
     const q = this.live(ref);
     const changes: QueueChange[] = [];
     const results = receiptHandles.map((handle) => {
@@ -398,7 +407,7 @@ export class QueueEngine implements QueueService {
         throw err;
       }
     });
-    if (changes.length) await this.commit.add(changes);
+    if (changes.length) await this.write(changes, opts.durable ?? true);
     if (q.fifo) this.serveWaiters(q);
     return results;
   }

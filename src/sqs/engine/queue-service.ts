@@ -45,7 +45,10 @@ export interface QueueService {
   send(queue: QueueRef, inputs: readonly SendInput[], opts: { senderId: string; batch: boolean }): Promise<(SendResult | AwsError)[]>;
   /** Long polls up to `waitMs`; `max` is not capped here (the API caps it at 10, pollers take more). */
   receive(queue: QueueRef, input: ReceiveInput): Promise<ReceivedMessage[]>;
-  /** A stale but well-formed handle succeeds and deletes nothing, as on SQS; a malformed one is ReceiptHandleIsInvalid. */
-  deleteMessages(queue: QueueRef, receiptHandles: readonly string[]): Promise<(AwsError | undefined)[]>;
+  /**
+   * A stale but well-formed handle succeeds and deletes nothing, as on SQS; a malformed one is ReceiptHandleIsInvalid.
+   * `durable: false` answers before the deletes are on disk (pollers: a lost delete is a redelivery).
+   */
+  deleteMessages(queue: QueueRef, receiptHandles: readonly string[], opts?: { durable?: boolean }): Promise<(AwsError | undefined)[]>;
   changeVisibility(queue: QueueRef, changes: readonly VisibilityChange[]): Promise<(AwsError | undefined)[]>;
 }

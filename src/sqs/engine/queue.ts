@@ -49,6 +49,7 @@ export interface Waiter {
   max: number;
   visibilityTimeoutS?: number;
   attemptId?: string;
+  durable: boolean;
   /** Called with the messages taken for it (already in flight) and the changes to commit, or with none. */
   serve(messages: Msg[], changes: QueueChange[]): void;
 }
