@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsCli, awsCliMajorVersion, awsOk, awsToolEnv, type CliResult } from '../helpers/aws-cli.js';
@@ -13,8 +15,10 @@ import { ACCOUNT, backlogOf, createQueue, drained, fnArn, queueArn, queueDepth, 
 import { deploy, ROLE } from '../helpers/functions.js';
 import { TEST_CREDENTIALS, tempDir, uniqueName, waitFor } from '../helpers/server.js';
 import {
-  childProcesses, killAllSpawned, killIfRunning, spawnLambkin, stopLambkin, type ProcInfo, type SpawnedLambkin,
+  childProcesses, killAllSpawned, killIfRunning, REPO_ROOT, spawnLambkin, stopLambkin, type ProcInfo, type SpawnedLambkin,
 } from '../helpers/spawned-lambkin.js';
+
+const execFileP = promisify(execFile);
 import { zipOf } from '../helpers/zip.js';
 
 const scratch = tempDir('lambkin-e2e-cli-async-');
@@ -165,6 +169,34 @@ describe('AWS CLI: async invocation against `lambkin start --async-retry-delay-m
       ErrorCode: { StringValue: '200', DataType: 'Number' },
       ErrorMessage: { StringValue: 'cli says no', DataType: 'String' },
     });
+  });
+
+  test('`lambkin status` shows a function\'s async backlog: queued, running, the oldest event\'s age', async () => {
+    const lambda = new LambdaClient({ endpoint: server.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    try {
+      const fn = await deploy(lambda, { 'index.mjs': 'export const handler = () => new Promise((r) => setTimeout(r, 4000));' }, { timeout: 10 });
+      await ok(['lambda', 'put-function-concurrency', '--function-name', fn, '--reserved-concurrent-executions', '1']);
+      for (let i = 0; i < 3; i++) await ok(['lambda', 'invoke', '--function-name', fn, '--invocation-type', 'Event', ...rawPayload, '--payload', '{}', path.join(scratch, 'status.json')]);
+      const status = (args: string[]) => execFileP(process.execPath, ['bin/lambkin.js', 'status', '--endpoint-url', server.url, ...args], { cwd: REPO_ROOT });
+      const row = await waitFor<{ stdout: string; line: string } | undefined>('one running and two queued in `lambkin status`', async () => {
+        const { stdout } = await status([]);
+        const line = stdout.split('\n').find((l) => l.startsWith(fnArn(fn)));
+        return line && /^\S+\s+2\s+1\s+0\s/.test(line) ? { stdout, line } : undefined;
+      });
+      assert.ok(row);
+      assert.match(row.stdout, /^lambkin 0\.1\.0 at http:\/\/127\.0\.0\.1:\d+: ok, sandbox off, /);
+      assert.match(row.stdout, /function\s+queued\s+running\s+retrying\s+oldest age\s+destination failures\s+DLQ errors/);
+      const json = JSON.parse((await status(['--json'])).stdout);
+      const b = json.async.functions.find((f: { functionArn: string }) => f.functionArn === fnArn(fn));
+      assert.equal(b.queued + b.running, 3);
+      assert.ok(b.oldestAgeMs > 0);
+      assert.equal(json.health.async.queued + json.health.async.running >= 3, true);
+      await ok(['lambda', 'delete-function', '--function-name', fn]);
+      await assert.rejects(execFileP(process.execPath, ['bin/lambkin.js', 'status', '--endpoint-url', 'http://127.0.0.1:1'], { cwd: REPO_ROOT }),
+        /lambkin: cannot read the status of http:\/\/127\.0\.0\.1:1/);
+    } finally {
+      lambda.destroy();
+    }
   });
 
   test('put-function-concurrency 0 throttles sync invokes (TooManyRequestsException) and sends events to the failure path; get-/delete-function-concurrency; get-account-settings', async () => {
