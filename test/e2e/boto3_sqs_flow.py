@@ -8,16 +8,16 @@ the assertions, so a failure there shows the observed values. Waits poll with a 
 """
 import base64
 import hashlib
-import io
 import json
 import struct
 import sys
 import time
-import zipfile
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from boto3_flow import zip_of  # the deployment-package builder the Lambda flow uses (same folder)
 
 ACCOUNT = "000000000000"
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
@@ -273,14 +273,6 @@ def fifo(sqs, lam, prefix):
         "noGroupId": error_of(lambda: sqs.send_message(QueueUrl=url2, MessageBody="x", MessageDeduplicationId="d")),
     }
     return out
-
-
-def zip_of(files):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in files.items():
-            z.writestr(name, text)
-    return buf.getvalue()
 
 
 def esm(sqs, lam, prefix):

@@ -4,6 +4,7 @@ import {
   CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { uniqueName, waitFor } from './server.js';
+import type { FunctionBacklog } from '../../src/lambda/async/async-invocations.js';
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'us-east-1';
@@ -99,15 +100,6 @@ export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
 /** Reports of runs, `start` reports only, sorted by start time. */
 export const starts = (reports: Report[]) => reports.filter((r) => r.phase === 'start').sort((a, b) => a.started - b.started);
 
-export interface FunctionBacklog {
-  functionArn: string;
-  queued: number;
-  running: number;
-  retrying: number;
-  oldestAgeMs: number;
-  destinationDeliveryFailures: number;
-  deadLetterErrors: number;
-}
 
 /** GET /_lambkin/async: the backlog of one function (undefined when lambkin lists none for it). */
 export async function backlogOf(url: string, fn: string): Promise<FunctionBacklog | undefined> {
