@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
   ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageBatchCommand,
-  DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand,
+  DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand, ListQueuesCommand,
   ListQueueTagsCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand,
   SetQueueAttributesCommand, TagQueueCommand, UntagQueueCommand, type MessageAttributeValue, type QueueAttributeName,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { startServer, uniqueName } from '../helpers/server.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
-import { ACCOUNT, sqsClient } from '../helpers/sqs.js';
+import { ACCOUNT, resultOf, sqsClient, sqsQuery } from '../helpers/sqs.js';
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
@@ -153,6 +153,24 @@ describe('queues', () => {
     assert.equal(attrs.Attributes?.ApproximateNumberOfMessages, '0');
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
     await expectAwsError(sqs.send(new PurgeQueueCommand({ QueueUrl: url })), { name: 'PurgeQueueInProgress', status: 403 });
+  });
+
+  test('ListDeadLetterSourceQueues lists the queues whose RedrivePolicy names the queue, in both protocols', async () => {
+    const dlqUrl = await newQueue('sqs-dlq');
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const redrive = JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 });
+    const sources = [await newQueue('sqs-src-a', { RedrivePolicy: redrive }), await newQueue('sqs-src-b', { RedrivePolicy: redrive })];
+    await newQueue('sqs-src-none');
+    const all = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }));
+    assert.deepEqual(all.queueUrls, sources);
+    const first = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl, MaxResults: 1 }));
+    assert.deepEqual(first.queueUrls, [sources[0]]);
+    const second = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl, MaxResults: 1, NextToken: first.NextToken! }));
+    assert.deepEqual(second.queueUrls, [sources[1]]);
+    assert.equal(second.NextToken, undefined);
+    assert.deepEqual((await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: sources[0] }))).queueUrls, []);
+    const query = await sqsQuery(srv.url, 'ListDeadLetterSourceQueues', { QueueUrl: dlqUrl });
+    assert.deepEqual(resultOf(query, 'ListDeadLetterSourceQueues').QueueUrl, sources);
   });
 });
 

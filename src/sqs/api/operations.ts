@@ -3,7 +3,9 @@ import {
   changeMessageVisibility, changeMessageVisibilityBatch, deleteMessage, deleteMessageBatch, receiveMessage, sendMessage,
   sendMessageBatch,
 } from './messages.js';
-import { createQueue, deleteQueue, getQueueAttributes, getQueueUrl, listQueues, purgeQueue, setQueueAttributes } from './queues.js';
+import {
+  createQueue, deleteQueue, getQueueAttributes, getQueueUrl, listDeadLetterSourceQueues, listQueues, purgeQueue, setQueueAttributes,
+} from './queues.js';
 import { listQueueTags, tagQueue, untagQueue } from './tags.js';
 
 /** The SQS operations lambkin serves (event-sources.md §5.4), by their model names. */
@@ -11,6 +13,7 @@ export const OPERATIONS = {
   CreateQueue: createQueue,
   GetQueueUrl: getQueueUrl,
   ListQueues: listQueues,
+  ListDeadLetterSourceQueues: listDeadLetterSourceQueues,
   DeleteQueue: deleteQueue,
   PurgeQueue: purgeQueue,
   GetQueueAttributes: getQueueAttributes,

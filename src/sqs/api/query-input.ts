@@ -33,6 +33,7 @@ const SHAPES: Readonly<Record<SqsOperation, Shape>> = {
   CreateQueue: { QueueName: 'string', Attributes: ATTRIBUTES, tags: TAGS },
   GetQueueUrl: { QueueName: 'string', QueueOwnerAWSAccountId: 'string' },
   ListQueues: { QueueNamePrefix: 'string', NextToken: 'string', MaxResults: 'integer' },
+  ListDeadLetterSourceQueues: { ...QUEUE_URL, NextToken: 'string', MaxResults: 'integer' },
   DeleteQueue: QUEUE_URL,
   PurgeQueue: QUEUE_URL,
   GetQueueAttributes: { ...QUEUE_URL, AttributeNames: { list: 'AttributeName' } },

@@ -14,6 +14,7 @@ type Flattening =
 /** Output members that are flattened, by member name; the batch `Successful` lists depend on the operation. */
 const FLATTENED: Readonly<Record<string, Flattening>> = {
   QueueUrls: { list: 'QueueUrl' },
+  queueUrls: { list: 'QueueUrl' },
   Messages: { list: 'Message' },
   Failed: { list: 'BatchResultErrorEntry' },
   Attributes: { map: 'Attribute', key: 'Name' },

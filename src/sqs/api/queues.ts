@@ -3,7 +3,10 @@ import { invalidParameterValue } from '../errors.js';
 import type { SqsContext, SqsOutput } from './context.js';
 import { queueUrl, resolveQueue } from './queue-url.js';
 
-/** Queue lifecycle and attributes: CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, PurgeQueue, Get/SetQueueAttributes. */
+/**
+ * Queue lifecycle and attributes: CreateQueue, GetQueueUrl, ListQueues, ListDeadLetterSourceQueues, DeleteQueue,
+ * PurgeQueue, Get/SetQueueAttributes.
+ */
 
 const urlOf = (ctx: SqsContext, q: QueueRef) => queueUrl(ctx.api.origin, q);
 
@@ -32,20 +35,46 @@ const LIST_CAP = 1000;
  * (SQS API Reference, ListQueues). The token holds the last name returned; names sort the same way every call.
  */
 export async function listQueues(ctx: SqsContext): Promise<SqsOutput> {
-  const prefix = ctx.input.string('QueueNamePrefix');
+  const { urls, next } = page(ctx, ctx.queues.listQueues(ctx.scope, ctx.input.string('QueueNamePrefix')));
+  const out: Record<string, unknown> = {};
+  if (urls.length) out.QueueUrls = urls;
+  if (next !== undefined) out.NextToken = next;
+  return out;
+}
+
+/**
+ * ListDeadLetterSourceQueues: the queues whose RedrivePolicy names this one as their dead-letter queue, paged like
+ * ListQueues. The JSON model spells the member `queueUrls`.
+ */
+export async function listDeadLetterSourceQueues(ctx: SqsContext): Promise<SqsOutput> {
+  const dlq = resolveQueue(ctx);
+  const sources = ctx.queues.listQueues(ctx.scope).filter((q) => deadLetterTargetOf(ctx, q) === dlq.arn);
+  const { urls, next } = page(ctx, sources);
+  return next === undefined ? { queueUrls: urls } : { queueUrls: urls, NextToken: next };
+}
+
+function deadLetterTargetOf(ctx: SqsContext, q: QueueRef): string | undefined {
+  const policy = ctx.queues.getAttributes(q, ['RedrivePolicy']).RedrivePolicy;
+  if (!policy) return undefined;
+  try {
+    return (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One page of queues (ordered by name): all, up to 1,000, unless MaxResults asks for pages. */
+function page(ctx: SqsContext, queues: QueueRef[]): { urls: string[]; next?: string } {
   const max = ctx.input.integer('MaxResults');
   if (max !== undefined && (max < 1 || max > LIST_CAP)) {
     throw invalidParameterValue(`Value ${max} for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and ${LIST_CAP}.`);
   }
   const token = ctx.input.string('NextToken');
   const after = token === undefined ? undefined : decodeListToken(token);
-  let found = ctx.queues.listQueues(ctx.scope, prefix);
-  if (after !== undefined) found = found.filter((q) => q.name > after);
-  const page = found.slice(0, max ?? LIST_CAP);
-  const out: Record<string, unknown> = {};
-  if (page.length) out.QueueUrls = page.map((q) => urlOf(ctx, q));
-  if (max !== undefined && found.length > page.length) out.NextToken = encodeListToken(page[page.length - 1]!.name);
-  return out;
+  const found = after === undefined ? queues : queues.filter((q) => q.name > after);
+  const shown = found.slice(0, max ?? LIST_CAP);
+  const urls = shown.map((q) => urlOf(ctx, q));
+  return max !== undefined && found.length > shown.length ? { urls, next: encodeListToken(shown[shown.length - 1]!.name) } : { urls };
 }
 
 function encodeListToken(lastName: string): string {
@@ -60,7 +89,7 @@ function decodeListToken(token: string): string {
   } catch {
     // reported below
   }
-  throw invalidParameterValue(`Value ${token} for parameter NextToken is invalid. Reason: the token was not issued by ListQueues.`);
+  throw invalidParameterValue(`Value ${token} for parameter NextToken is invalid. Reason: the token was not issued by this operation.`);
 }
 
 export async function deleteQueue(ctx: SqsContext): Promise<SqsOutput> {
