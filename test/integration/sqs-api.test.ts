@@ -338,6 +338,25 @@ describe('send and receive', () => {
     assert.ok(Date.now() - started < 10_000, 'the long poll ended when the message arrived');
   });
 
+  test('FIFO redrive: the group head moves to the dead-letter queue and the next message of its group is delivered', async () => {
+    const dlqUrl = await newQueue('sqs-fifo-dlq', { FifoQueue: 'true' });
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const url = await newQueue('sqs-fifo-src', {
+      FifoQueue: 'true', VisibilityTimeout: '0', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }),
+    });
+    for (const body of ['m1', 'm2']) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: 'G', MessageDeduplicationId: body }));
+    }
+    const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1 }));
+    assert.equal(first.Messages?.[0]?.Body, 'm1');
+    const second = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(second.Messages?.map((m) => m.Body), ['m2']);
+    const moved = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(moved.Messages?.map((m) => m.Body), ['m1']);
+    const counts = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    assert.deepEqual(counts.Attributes, { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '1' });
+  });
+
   test('FIFO: SequenceNumber on send, group and dedup attributes on receive', async () => {
     const url = await newQueue('sqs-fifo', { FifoQueue: 'true' });
     const a = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'a', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }));

@@ -362,10 +362,10 @@ export class QueueEngine implements QueueService {
     return (m) => {
       if (m.receiveCount < policy.maxReceiveCount) return false;
       q.detach(m);
-      m.deadLetterSourceArn = q.arn;
-      m.visibleAtMs = now;
-      dlq.add(m, now);
-      changes.push({ op: 'update', state: dlq.stateOf(m) });
+      // A new object in the dead-letter queue: the source queue's FIFO group may still hold the old one, gone.
+      const moved: Msg = { ...m, deadLetterSourceArn: q.arn, visibleAtMs: now, gen: 0 };
+      dlq.add(moved, now);
+      changes.push({ op: 'update', state: dlq.stateOf(moved) });
       queueMicrotask(() => this.serveWaiters(dlq));
       return true;
     };

@@ -184,7 +184,10 @@ export class Queue implements QueueRef {
 
   /** The first message of `g` after `m` that is not in flight yet (or undefined). */
   private nextReady(g: Group, m: Msg): Msg | undefined {
-    for (let i = g.items.indexOf(m, g.start) + 1; i < g.items.length; i++) {
+    const at = g.items.indexOf(m, g.start);
+    // `m` left the group while it was being taken (a redrive moved it): the next run starts from the group's head.
+    if (at < 0) return undefined;
+    for (let i = at + 1; i < g.items.length; i++) {
       const next = g.items[i]!;
       if (next.status === 'ready') return next;
       if (next.status !== 'gone') return undefined;
