@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateEventSourceMappingCommand, GetEventSourceMappingCommand, UpdateEventSourceMappingCommand,
+  CreateEventSourceMappingCommand, DeleteFunctionCommand, GetEventSourceMappingCommand, UpdateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
 } from '@aws-sdk/client-lambda';
 import {
@@ -268,6 +268,20 @@ describe('SQS event source mappings', () => {
     const [rep] = await reports(out.url, 1);
     assert.equal(rep!.event.Records[0]!.body, 'while disabled');
     await waitFor('the source queue to be empty', empty(source.url));
+  });
+
+  test('a function deleted while its pollers wait gets no more messages: they stay in the queue', async () => {
+    const { source, fn, uuid } = await setup();
+    await srv.lambda.send(new DeleteFunctionCommand({ FunctionName: fn }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: source.url, MessageBody: 'after the delete' }));
+    const m = await waitFor('the mapping to notice', async () => {
+      const got = await srv.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+      return got.LastProcessingResult === 'PROBLEM: Function not found.' ? got : undefined;
+    });
+    assert.equal(m!.State, 'Enabled');
+    await waitFor('the message visible again', async () => (await counts(source.url)).visible === 1);
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: source.url }));
+    assert.equal(got.Messages?.[0]?.Body, 'after the delete');
   });
 
   test('ScalingConfig.MaximumConcurrency caps the batches in flight', async () => {

@@ -32,10 +32,18 @@ const PROBLEM_RETRY_MS = 1000;
 /** With no concurrency free for the function, a worker looks again after this long instead of taking messages. */
 const NO_CONCURRENCY_WAIT_MS = 50;
 
+/** Waits `ms`, or less if `signal` aborts; leaves no listener behind either way. */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
@@ -127,8 +135,15 @@ export class SqsPoller {
     }
     const batch = await this.collectInTurn(queue);
     if (batch.length === 0) return 'shrink';
+    // The function as it is now: it may have been changed or deleted during the long poll.
+    const current = this.function();
+    if (!current) {
+      this.deps.noteResult(this.config.uuid, 'PROBLEM: Function not found.');
+      await this.deps.source.changeVisibility(queue, batch.map((m) => ({ receiptHandle: m.receiptHandle, visibilityTimeoutS: 0 })));
+      return 'shrink';
+    }
     if (batch.length >= this.config.batchSize) this.maybeScaleUp();
-    return (await this.process(queue, fn, batch)) ? 'continue' : 'shrink';
+    return (await this.process(queue, current, batch)) ? 'continue' : 'shrink';
   }
 
   private function(): FunctionRecord | undefined {
