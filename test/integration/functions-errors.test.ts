@@ -255,6 +255,11 @@ describe('update errors change nothing', () => {
       [{ Role: 'nope' }, { name: 'ValidationException', status: 400, message: /at 'role'/ }],
       [{ Environment: { Variables: { AWS_REGION: 'x' } } }, { name: 'InvalidParameterValueException', status: 400, message: `${RESERVED_KEYS_MESSAGE}AWS_REGION` }],
       [{ Environment: { Variables: { BIG: 'x'.repeat(5000) } } }, { name: 'InvalidParameterValueException', status: 400, message: /exceeded the 4KB limit/ }],
+      [{ DeadLetterConfig: { TargetArn: 'garbage' } }, {
+        name: 'ValidationException', status: 400,
+        message: "1 validation error detected: Value 'garbage' at 'deadLetterConfig.targetArn' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()",
+      }],
+      [{ DeadLetterConfig: { TargetArn: 'arn:aws:s3:::bucket' } }, { name: 'InvalidParameterValueException', status: 400, message: /must be an Amazon SQS queue or an Amazon SNS topic/ }],
     ];
     for (const [change, want] of cases) {
       await expectAwsError(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: 'must not stick', ...change })), want);

@@ -134,9 +134,16 @@ export class EventSourceMappings {
   }
 
   /** LastProcessingResult as the pollers see it; kept in memory and saved with the next state change. */
+  /**
+   * LastProcessingResult from the poller. Stored when it changes (rarely: 'OK' batch after batch writes nothing), so
+   * it survives a restart; not while a change of the mapping is being written, which carries it along anyway.
+   */
   noteResult(uuid: string, result: string): void {
     const r = this.cache.get(uuid);
-    if (r) r.lastProcessingResult = result;
+    if (!r || r.lastProcessingResult === result) return;
+    r.lastProcessingResult = result;
+    if (this.writing.has(uuid) || r.state === 'Deleting') return;
+    this.store.eventSourceMappings.put(r).catch((err) => this.log.error({ err, uuid }, 'storing LastProcessingResult failed'));
   }
 
   /** Resolves when every change in progress has settled (tests, shutdown). */

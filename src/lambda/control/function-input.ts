@@ -25,7 +25,9 @@ export const RESERVED_ENV_KEYS = new Set([
 const ROLE_PATTERN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const HANDLER_PATTERN = /^[^\s]+$/;
 const ENV_KEY_PATTERN = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
-const DLQ_PATTERN = /^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$/;
+/** Shape ResourceArn as the model spells it (AWS quotes it in errors), and a regex that means it for the whole value. */
+const DLQ_PATTERN_TEXT = '(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()';
+const DLQ_PATTERN = new RegExp(`^(${DLQ_PATTERN_TEXT})$`);
 const MAX_ENV_BYTES = 4096;
 const MAX_MEMORY_MB = 10240;
 
@@ -79,7 +81,7 @@ export function validateConfig(input: ConfigInput): void {
     .range(input.MemorySize, 'memorySize', 128, 32768)
     .range(input.EphemeralStorage?.Size, 'ephemeralStorage.size', 512, 10240)
     .oneOf(input.TracingConfig?.Mode, 'tracingConfig.mode', ['Active', 'PassThrough'])
-    .pattern(input.DeadLetterConfig?.TargetArn, 'deadLetterConfig.targetArn', DLQ_PATTERN)
+    .pattern(input.DeadLetterConfig?.TargetArn, 'deadLetterConfig.targetArn', DLQ_PATTERN, DLQ_PATTERN_TEXT)
     .oneOf(input.LoggingConfig?.LogFormat, 'loggingConfig.logFormat', ['JSON', 'Text'])
     .length(input.LoggingConfig?.LogGroup, 'loggingConfig.logGroup', 1, 512);
   validateEnvKeys(c, input.Environment?.Variables);
@@ -96,6 +98,10 @@ export function validateConfig(input: ConfigInput): void {
     );
   }
   if (input.Layers?.length) throw invalidParameter('Layers are not supported by lambkin yet.');
+  const dlq = input.DeadLetterConfig?.TargetArn;
+  if (dlq && !['sqs', 'sns'].includes(dlq.split(':')[2] ?? '')) {
+    throw invalidParameter(`The dead-letter target ${dlq} is invalid: it must be an Amazon SQS queue or an Amazon SNS topic ARN.`);
+  }
   validateEnvRules(input.Environment?.Variables);
 }
 

@@ -28,13 +28,19 @@ const MAX_BODY_BYTES = 3 * 1024 * 1024 + 64 * 1024;
 
 type Protocol = 'json' | 'query';
 
+/** `/` or a queue's `/<account>/<name>` path: where query-protocol requests go. */
+const QUERY_PATH = /^\/(\d{12}\/[^/]+\/?)?$/;
+
 /**
- * Whether a request is SQS's: signed for `sqs`, or naming an `AmazonSQS.` target; unsigned GETs of the query
- * protocol are recognised by their `Version`. Unsigned form POSTs are not (the body is not read to route).
+ * Whether a request is SQS's: signed for `sqs`, or naming an `AmazonSQS.` target. Unsigned query-protocol requests
+ * are recognised without reading the body: a GET with `Version` and `Action`, or a form POST to `/` or to a queue's
+ * path (no other service lambkin serves takes form posts there).
  */
-export function acceptsSqs(req: IncomingMessage, _path: string, signingService: string | undefined): boolean {
+export function acceptsSqs(req: IncomingMessage, path: string, signingService: string | undefined): boolean {
   if (signingService !== undefined) return signingService === 'sqs';
   if (targetOperation(req.headers['x-amz-target'], TARGET_PREFIX) !== undefined) return true;
+  const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  if (req.method === 'POST' && form && QUERY_PATH.test(path)) return true;
   if (req.method !== 'GET' || !req.url?.includes('?')) return false;
   const query = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1));
   return query.get('Version') === SQS_VERSION && query.has('Action');
