@@ -510,6 +510,10 @@ describe('event source mappings across a restart', () => {
         disabledUuid = (await first.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: other.arn, Enabled: false }))).UUID!;
         await settled(first.lambda, enabledUuid);
         await settled(first.lambda, disabledUuid);
+        // One message through the enabled mapping: its LastProcessingResult must survive the restart too.
+        await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'one' }));
+        await waitFor('a processed batch', async () =>
+          (await first.lambda.send(new GetEventSourceMappingCommand({ UUID: enabledUuid }))).LastProcessingResult === 'OK', 15_000);
       } finally {
         sqs.destroy();
         await first.close();
@@ -519,6 +523,7 @@ describe('event source mappings across a restart', () => {
       try {
         const got = await settled(second.lambda, enabledUuid);
         assert.equal(got.State, 'Enabled');
+        assert.equal(got.LastProcessingResult, 'OK');
         assert.equal(got.BatchSize, 25);
         assert.equal(got.MaximumBatchingWindowInSeconds, 3);
         assert.deepEqual(got.ScalingConfig, { MaximumConcurrency: 5 });
