@@ -48,12 +48,17 @@ const REPEATED = new Set([
   'DeleteMessageBatchResultEntry', 'ChangeMessageVisibilityBatchResultEntry',
 ]);
 
+/** Where a REPEATED name is a single element instead: a lone QueueUrl, and the Message text of errors. */
+const SINGLE = ['CreateQueueResult.QueueUrl', 'GetQueueUrlResult.QueueUrl', 'Error.Message', 'BatchResultErrorEntry.Message'];
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   parseTagValue: false,
   trimValues: false,
-  isArray: (name, jpath) => REPEATED.has(name) && !String(jpath).endsWith('CreateQueueResult.QueueUrl') && !String(jpath).endsWith('GetQueueUrlResult.QueueUrl'),
+  // Decodes numeric character references: SQS sends CR as `&#xD;` so that XML parsers keep it.
+  htmlEntities: true,
+  isArray: (name, jpath) => REPEATED.has(name) && !SINGLE.some((s) => String(jpath).endsWith(s)),
 });
 
 export interface QueryResponse {

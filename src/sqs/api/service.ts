@@ -28,6 +28,9 @@ const MAX_BODY_BYTES = 3 * 1024 * 1024 + 64 * 1024;
 
 type Protocol = 'json' | 'query';
 
+/** The request's Content-Type in lower case (media types are case-insensitive, RFC 9110 §8.3.1). */
+const mediaType = (req: IncomingMessage): string => (req.headers['content-type'] ?? '').toLowerCase();
+
 /** `/` or a queue's `/<account>/<name>` path: where query-protocol requests go. */
 const QUERY_PATH = /^\/(\d{12}\/[^/]+\/?)?$/;
 
@@ -39,7 +42,7 @@ const QUERY_PATH = /^\/(\d{12}\/[^/]+\/?)?$/;
 export function acceptsSqs(req: IncomingMessage, path: string, signingService: string | undefined): boolean {
   if (signingService !== undefined) return signingService === 'sqs';
   if (targetOperation(req.headers['x-amz-target'], TARGET_PREFIX) !== undefined) return true;
-  const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  const form = mediaType(req).startsWith('application/x-www-form-urlencoded');
   if (req.method === 'POST' && form && QUERY_PATH.test(path)) return true;
   if (req.method !== 'GET' || !req.url?.includes('?')) return false;
   const query = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1));
@@ -49,7 +52,7 @@ export function acceptsSqs(req: IncomingMessage, path: string, signingService: s
 /** JSON 1.0 when the request names a target or sends a JSON content type; otherwise the query protocol. */
 function protocolOf(req: IncomingMessage): Protocol {
   if (req.headers['x-amz-target'] !== undefined) return 'json';
-  return (req.headers['content-type'] ?? '').startsWith('application/x-amz-json') ? 'json' : 'query';
+  return mediaType(req).startsWith('application/x-amz-json') ? 'json' : 'query';
 }
 
 export interface SqsDeps {
