@@ -20,6 +20,7 @@ import { createSocketDir } from './lambda/runtime-api/socket-dir.js';
 import { AsyncInvocations } from './lambda/async/async-invocations.js';
 import { EventInvokeConfigs } from './lambda/control/event-invoke-configs.js';
 import { EventSourceMappings } from './lambda/control/event-source-mappings.js';
+import { FunctionPolicies } from './lambda/control/function-policies.js';
 import { ConcurrencyControl } from './lambda/invoke/concurrency.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
 import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
@@ -87,6 +88,8 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   await concurrency.load();
   const eventInvokeConfigs = new EventInvokeConfigs(store);
   await eventInvokeConfigs.load();
+  const policies = new FunctionPolicies(store);
+  await policies.load();
   const invoker = new Invoker(pool, concurrency);
   const queues = await QueueEngine.open(store, systemClock, logger);
   const asyncInvocations = await AsyncInvocations.open({
@@ -102,7 +105,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   functions.onChange((record, change) => {
     if (change === 'deleted') asyncInvocations.discardFunction(record, record.name);
   });
-  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations };
+  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
     if (path === '/_lambkin/health' && req.method === 'GET') {

@@ -243,6 +243,34 @@ export interface AsyncEventStore {
   apply(changes: readonly AsyncEventChange[]): Promise<void>;
 }
 
+/** A function's (or a version's or alias's) resource-based policy: the document and its revision. */
+export interface PolicyRecord {
+  account: string;
+  region: string;
+  functionName: string;
+  /** '' for the function itself (and $LATEST), else the version or alias. */
+  qualifier: string;
+  revisionId: string;
+  statements: PolicyStatement[];
+}
+
+/** One IAM policy statement as Lambda writes it (invocation-semantics.md §8.2). */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow' | 'Deny';
+  Principal: '*' | { Service?: string; AWS?: string };
+  Action: string;
+  Resource: string;
+  Condition?: Record<string, Record<string, string>>;
+}
+
+export interface PolicyStore {
+  put(record: PolicyRecord): Promise<void>;
+  delete(account: string, region: string, functionName: string, qualifier: string): Promise<void>;
+  deleteFunction(account: string, region: string, functionName: string): Promise<void>;
+  all(): Promise<PolicyRecord[]>;
+}
+
 export interface Store {
   functions: FunctionStore;
   eventSourceMappings: EventSourceMappingStore;
@@ -250,6 +278,7 @@ export interface Store {
   eventInvokeConfigs: EventInvokeConfigStore;
   concurrency: ConcurrencyStore;
   asyncEvents: AsyncEventStore;
+  policies: PolicyStore;
   /** A small key/value area for server-level state (secrets, schema facts). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

@@ -4,6 +4,7 @@ import type { QueueService } from '../../sqs/engine/queue-service.js';
 import type { CodeUrls } from '../control/code-urls.js';
 import type { EventInvokeConfigs } from '../control/event-invoke-configs.js';
 import type { EventSourceMappings } from '../control/event-source-mappings.js';
+import type { FunctionPolicies } from '../control/function-policies.js';
 import type { FunctionRegistry } from '../control/function-registry.js';
 import type { AsyncInvocations } from '../async/async-invocations.js';
 import type { ConcurrencyControl } from '../invoke/concurrency.js';
@@ -26,6 +27,7 @@ export interface LambdaDeps {
   eventInvokeConfigs: EventInvokeConfigs;
   concurrency: ConcurrencyControl;
   asyncInvocations: AsyncInvocations;
+  policies: FunctionPolicies;
 }
 
 export type LambdaHandler = (api: ApiRequest, params: string[], deps: LambdaDeps) => Promise<void>;

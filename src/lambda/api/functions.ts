@@ -156,6 +156,7 @@ export const deleteFunction: LambdaHandler = async (api, [raw], deps) => {
   await deps.functions.delete(ref.scope, ref.name);
   // What belongs to the function goes with it; its mappings stay, as on AWS (lambda-api.md §5).
   await deps.eventInvokeConfigs.deleteFunction(ref.scope, ref.name);
+  await deps.policies.deleteFunction(ref.scope, ref.name);
   await deps.concurrency.unreserve(ref.scope, ref.name);
   sendJson(api.res, api.requestId, 204);
 };

@@ -12,6 +12,7 @@ import {
   deleteEventInvokeConfig, getEventInvokeConfig, listEventInvokeConfigs, putEventInvokeConfig, updateEventInvokeConfig,
 } from './event-invoke-configs.js';
 import { invoke, invokeAsync } from './invoke.js';
+import { addPermission, getPolicy, removePermission } from './policies.js';
 
 const FN = '([^/]+)';
 const path = (p: string) => new RegExp(`^/2015-03-31/functions${p}/?$`);
@@ -29,6 +30,9 @@ export const LAMBDA_ROUTES: readonly Route<LambdaHandler>[] = [
   { method: 'GET', pattern: path(`/${FN}/configuration`), handler: getFunctionConfiguration },
   { method: 'PUT', pattern: path(`/${FN}/configuration`), handler: updateFunctionConfiguration },
   { method: 'PUT', pattern: path(`/${FN}/code`), handler: updateFunctionCode },
+  { method: 'POST', pattern: path(`/${FN}/policy`), handler: addPermission },
+  { method: 'GET', pattern: path(`/${FN}/policy`), handler: getPolicy },
+  { method: 'DELETE', pattern: path(`/${FN}/policy/([^/]+)`), handler: removePermission },
   { method: 'POST', pattern: mappings(''), handler: createEventSourceMapping },
   { method: 'GET', pattern: mappings(''), handler: listEventSourceMappings },
   { method: 'GET', pattern: mappings(`/${UUID}`), handler: getEventSourceMapping },

@@ -63,4 +63,12 @@ export const MIGRATIONS: readonly string[] = [
      record TEXT NOT NULL,
      payload TEXT NOT NULL
    );`,
+  `CREATE TABLE function_policies (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     function_name TEXT NOT NULL,
+     qualifier TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (account, region, function_name, qualifier)
+   ) WITHOUT ROWID;`,
 ];

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type {
-  ConcurrencyRecord, ConcurrencyStore, EventInvokeConfigRecord, EventInvokeConfigStore,
+  ConcurrencyRecord, ConcurrencyStore, EventInvokeConfigRecord, EventInvokeConfigStore, PolicyRecord, PolicyStore,
 } from '../store.js';
 
 /** Event invoke configurations: few, read whole at start-up, one JSON record per function and qualifier. */
@@ -61,5 +61,38 @@ export class SqliteConcurrencyStore implements ConcurrencyStore {
 
   async all(): Promise<ConcurrencyRecord[]> {
     return this.stmt.all.all() as ConcurrencyRecord[];
+  }
+}
+
+/** Resource-based policies: one JSON record per function and qualifier, read whole at start-up. */
+export class SqlitePolicyStore implements PolicyStore {
+  private readonly stmt;
+
+  constructor(db: Database.Database) {
+    this.stmt = {
+      put: db.prepare(
+        `INSERT INTO function_policies (account, region, function_name, qualifier, record) VALUES (?,?,?,?,?)
+         ON CONFLICT(account, region, function_name, qualifier) DO UPDATE SET record=excluded.record`,
+      ),
+      delete: db.prepare('DELETE FROM function_policies WHERE account=? AND region=? AND function_name=? AND qualifier=?'),
+      deleteFunction: db.prepare('DELETE FROM function_policies WHERE account=? AND region=? AND function_name=?'),
+      all: db.prepare('SELECT record FROM function_policies'),
+    };
+  }
+
+  async put(r: PolicyRecord): Promise<void> {
+    this.stmt.put.run(r.account, r.region, r.functionName, r.qualifier, JSON.stringify(r));
+  }
+
+  async delete(account: string, region: string, functionName: string, qualifier: string): Promise<void> {
+    this.stmt.delete.run(account, region, functionName, qualifier);
+  }
+
+  async deleteFunction(account: string, region: string, functionName: string): Promise<void> {
+    this.stmt.deleteFunction.run(account, region, functionName);
+  }
+
+  async all(): Promise<PolicyRecord[]> {
+    return (this.stmt.all.all() as { record: string }[]).map((r) => JSON.parse(r.record) as PolicyRecord);
   }
 }
