@@ -50,10 +50,12 @@ export class GroupCommit<T> {
     this.timer = undefined;
     const items = this.pending;
     const waiters = this.waiters;
-    if (items.length === 0) return;
+    if (waiters.length === 0) return;
     this.pending = [];
     this.waiters = [];
-    this.last = this.write(items).then(
+    // An empty add (a caller waiting for what came before it) still waits for, and resolves after, earlier writes.
+    const written = items.length ? this.write(items) : this.last;
+    this.last = written.then(
       () => { for (const w of waiters) w.resolve(); },
       (err) => { for (const w of waiters) w.reject(err); },
     );
