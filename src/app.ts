@@ -23,8 +23,11 @@ import { EventSourceMappings } from './lambda/control/event-source-mappings.js';
 import { FunctionPolicies } from './lambda/control/function-policies.js';
 import { ConcurrencyControl } from './lambda/invoke/concurrency.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
+import { PushInvocations } from './lambda/push/push-invocations.js';
 import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
 import { QueueEngine } from './sqs/engine/queue-engine.js';
+import { acceptsSns, sendSnsError, snsService } from './sns/api/service.js';
+import { SnsEngine } from './sns/engine/sns-engine.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 
 export interface Lambkin {
@@ -97,6 +100,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     environments: (account, region, name) => pool.environmentCount(account, region, name),
     options: { retryDelayMs: config.asyncRetryDelayMs, maxInFlight: config.asyncMaxInFlight },
   });
+  const push = new PushInvocations(functions, policies, asyncInvocations, logger);
   const eventSourceMappings = new EventSourceMappings(store, systemClock, logger);
   const pollers = new PollerManager({
     source: queues, functions, invoker, concurrency, log: logger,
@@ -105,6 +109,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   functions.onChange((record, change) => {
     if (change === 'deleted') asyncInvocations.discardFunction(record, record.name);
   });
+  const sns = await SnsEngine.open({ store, clock: systemClock, log: logger, push, queues });
   const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
@@ -154,6 +159,11 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
       accepts: (_req, path, signing) => signing === 'lambda' || (signing === undefined && LAMBDA_PATH.test(path)),
       handle: lambdaService(lambdaDeps),
       sendError: sendRestJsonError,
+    }, {
+      name: 'sns',
+      accepts: acceptsSns,
+      handle: snsService({ engine: sns, log: logger }),
+      sendError: sendSnsError,
     }],
   });
   const port = await listen(server, config.host, config.port);

@@ -271,6 +271,40 @@ export interface PolicyStore {
   all(): Promise<PolicyRecord[]>;
 }
 
+/** An SNS topic (other-services.md §2). Attributes hold only what was set; defaults are computed on read. */
+export interface SnsTopicRecord {
+  arn: string;
+  account: string;
+  region: string;
+  name: string;
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  createdMs: number;
+}
+
+/** A confirmed SNS subscription (lambkin serves the `lambda` and `sqs` protocols, confirmed at once). */
+export interface SnsSubscriptionRecord {
+  arn: string;
+  topicArn: string;
+  /** The account that subscribed. */
+  owner: string;
+  protocol: string;
+  endpoint: string;
+  /** Settable attributes as given (FilterPolicy, FilterPolicyScope, RawMessageDelivery, ...). */
+  attributes: Record<string, string>;
+  createdMs: number;
+}
+
+export interface SnsStore {
+  topics(): Promise<SnsTopicRecord[]>;
+  subscriptions(): Promise<SnsSubscriptionRecord[]>;
+  putTopic(record: SnsTopicRecord): Promise<void>;
+  /** Deletes the topic and every subscription to it, in one transaction. */
+  deleteTopic(arn: string): Promise<void>;
+  putSubscription(record: SnsSubscriptionRecord): Promise<void>;
+  deleteSubscription(arn: string): Promise<void>;
+}
+
 export interface Store {
   functions: FunctionStore;
   eventSourceMappings: EventSourceMappingStore;
@@ -279,6 +313,7 @@ export interface Store {
   concurrency: ConcurrencyStore;
   asyncEvents: AsyncEventStore;
   policies: PolicyStore;
+  sns: SnsStore;
   /** A small key/value area for server-level state (secrets, schema facts). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

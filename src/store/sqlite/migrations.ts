@@ -71,4 +71,14 @@ export const MIGRATIONS: readonly string[] = [
      record TEXT NOT NULL,
      PRIMARY KEY (account, region, function_name, qualifier)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE sns_topics (
+     arn TEXT PRIMARY KEY,
+     record TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE sns_subscriptions (
+     arn TEXT PRIMARY KEY,
+     topic_arn TEXT NOT NULL,
+     record TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX sns_subscriptions_topic ON sns_subscriptions (topic_arn);`,
 ];
