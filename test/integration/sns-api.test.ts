@@ -183,6 +183,8 @@ describe('subscriptions', () => {
     await expectAwsError(sub('sqs', `${q.arn}.fifo`),
       invalid('Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics'));
     await expectAwsError(sub('sqs', q.arn, { FilterPolicy: '{"a": "not-an-array"}' }), invalid(/^Invalid parameter: Attributes Reason: FilterPolicy: /));
+    await expectAwsError(sub('sqs', q.arn, { FilterPolicy: '{"a": {"b": ["c"]}}' }),
+      invalid('Invalid parameter: Attributes Reason: FilterPolicy: Filter policy scope MessageAttributes does not support nested filter policy'));
     await expectAwsError(sub('sqs', q.arn, { FilterPolicyScope: 'Body' }),
       invalid('Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [Body]. Please use either MessageBody or MessageAttributes'));
     await expectAwsError(sub('sqs', q.arn, { RawMessageDelivery: 'yes' }),
@@ -216,8 +218,13 @@ describe('subscriptions', () => {
     assert.equal(a.FilterPolicy, policy);
     assert.equal(a.FilterPolicyScope, 'MessageAttributes');
     assert.equal(a.RawMessageDelivery, 'true');
+    await expectAwsError(set('FilterPolicy', '{"order": {"kind": ["big"]}}'),
+      invalid('Invalid parameter: FilterPolicy: Filter policy scope MessageAttributes does not support nested filter policy'));
     await set('FilterPolicyScope', 'MessageBody');
     assert.equal((await get()).FilterPolicyScope, 'MessageBody');
+    await set('FilterPolicy', '{"order": {"kind": ["big"]}}');
+    await expectAwsError(set('FilterPolicyScope', 'MessageAttributes'),
+      invalid('Invalid parameter: FilterPolicy: Filter policy scope MessageAttributes does not support nested filter policy'));
     const before = await get();
     await expectAwsError(set('FilterPolicy', '{"colour": "red"}'), invalid(/^Invalid parameter: FilterPolicy: /));
     await expectAwsError(set('FilterPolicy', 'not json'), invalid(/^Invalid parameter: FilterPolicy: /));
@@ -310,9 +317,15 @@ describe('Publish and PublishBatch validation', () => {
     await expectAwsError(pub({ MessageDeduplicationId: 'd' }),
       invalid('Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type'));
     assert.equal(await queueDepth(sqs, q.url), 0, 'no refused publish delivered anything');
+    await expectAwsError(pub({ TargetArn: t.arn }), invalid('Invalid parameter: TopicArn or TargetArn Reason: Only one of TopicArn or TargetArn may be specified'));
+    await expectAwsError(pub({ TopicArn: undefined, PhoneNumber: '+15555550100' }), invalid(/^Invalid parameter: PhoneNumber Reason: /));
+    assert.equal(await queueDepth(sqs, q.url), 0, 'no refused publish delivered anything');
     const ok = await pub({ Subject: 'fine', MessageAttributes: { n: { DataType: 'Number', StringValue: '-1.5e3' } } });
     assert.match(ok.MessageId!, new RegExp(`^${UUID}$`));
     assert.equal(await queueDepth(sqs, q.url), 1);
+    // TargetArn names a topic as well as TopicArn does.
+    await pub({ TopicArn: undefined, TargetArn: t.arn });
+    assert.equal(await queueDepth(sqs, q.url), 2);
   });
 
   test('PublishBatch: batch errors fail the request, entry errors are listed per entry, the rest is published', async () => {

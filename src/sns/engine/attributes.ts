@@ -132,6 +132,17 @@ export function filterPolicy(text: string, prefix = ''): EventPattern {
   }
 }
 
+/** Message attributes are flat: a policy for them may not nest objects (SNS DG "Subscription filter policy scope"). */
+export function checkPolicyScope(policy: EventPattern, scope: FilterScope, prefix = ''): void {
+  if (scope === 'MessageAttributes' && nested(policy)) {
+    throw invalidParameter(`${prefix}FilterPolicy: Filter policy scope MessageAttributes does not support nested filter policy`);
+  }
+}
+
+function nested(p: EventPattern): boolean {
+  return p.fields.some(([, node]) => node.kind === 'object') || (p.or ?? []).some(nested);
+}
+
 /** GetSubscriptionAttributes: SNS's members for a confirmed subscription, then what was set. */
 export function subscriptionAttributes(s: SnsSubscriptionRecord): Record<string, string> {
   const out: Record<string, string> = {

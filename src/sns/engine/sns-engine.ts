@@ -9,7 +9,7 @@ import type { SnsSubscriptionRecord, SnsTopicRecord, Store } from '../../store/s
 import { invalidParameter, subscriptionNotFound, topicNotFound } from '../errors.js';
 import { parseSubscriptionArn, parseTopicArn, topicArnOf } from './arns.js';
 import {
-  checkSubscriptionAttribute, checkTopicAttribute, filterPolicy, subscriptionAttributes, topicAttributes, type FilterScope,
+  checkPolicyScope, checkSubscriptionAttribute, checkTopicAttribute, filterPolicy, subscriptionAttributes, topicAttributes, type FilterScope,
 } from './attributes.js';
 import type { PreparedMessage } from './message-input.js';
 import { passesFilter, snsLambdaEvent, type SnsMessage } from './notification.js';
@@ -148,6 +148,7 @@ export class SnsEngine {
     checkEndpoint(protocol, endpoint);
     const given: Record<string, string> = {};
     for (const [k, v] of Object.entries(attributes)) given[k] = checkSubscriptionAttribute(k, v, protocol, 'Attributes Reason: ');
+    filterOf(given, 'Attributes Reason: ');
     const existing = [...topic.subscriptions].map((a) => this.subscriptions.get(a)!)
       .find((s) => s.record.protocol === protocol && s.record.endpoint === endpoint);
     if (existing) {
@@ -202,7 +203,7 @@ export class SnsEngine {
     const sub = this.subscription(arn);
     const stored = checkSubscriptionAttribute(name, value, sub.record.protocol);
     const record: SnsSubscriptionRecord = { ...sub.record, attributes: { ...sub.record.attributes, [name]: stored } };
-    const next = live(record);
+    const next = live(record, '');
     await this.deps.store.sns.putSubscription(record);
     this.subscriptions.set(arn, next);
   }
@@ -292,13 +293,23 @@ export class SnsEngine {
   }
 }
 
-function live(record: SnsSubscriptionRecord): Subscription {
+/** A subscription as Publish uses it; `prefix` set: its attributes are new, and the errors are worded with it. */
+function live(record: SnsSubscriptionRecord, prefix?: string): Subscription {
   const a = record.attributes;
-  const sub: Subscription = {
-    record, scope: a.FilterPolicyScope === 'MessageBody' ? 'MessageBody' : 'MessageAttributes', raw: a.RawMessageDelivery === 'true',
-  };
-  if (a.FilterPolicy) sub.filter = filterPolicy(a.FilterPolicy);
+  const sub: Subscription = { record, scope: scopeOf(a), raw: a.RawMessageDelivery === 'true' };
+  const filter = filterOf(a, prefix);
+  if (filter) sub.filter = filter;
   return sub;
+}
+
+const scopeOf = (a: Record<string, string>): FilterScope => (a.FilterPolicyScope === 'MessageBody' ? 'MessageBody' : 'MessageAttributes');
+
+/** The parsed filter policy, if any; new attributes (`prefix` set) are also checked against their scope. */
+function filterOf(a: Record<string, string>, prefix?: string): EventPattern | undefined {
+  if (!a.FilterPolicy) return undefined;
+  const filter = filterPolicy(a.FilterPolicy, prefix);
+  if (prefix !== undefined) checkPolicyScope(filter, scopeOf(a), prefix);
+  return filter;
 }
 
 const defaultOf = (name: string): string | undefined =>
