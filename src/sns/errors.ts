@@ -7,6 +7,7 @@ import { AwsError } from '../core/errors.js';
  */
 const STATUS: Readonly<Record<string, number>> = {
   NotFound: 404,
+  ResourceNotFound: 404,
   AuthorizationError: 403,
   InvalidSecurity: 403,
   TopicLimitExceeded: 403,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
   CreateTopicCommand, DeleteTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand,
-  ListSubscriptionsCommand, ListTopicsCommand, PublishBatchCommand, PublishCommand, SetSubscriptionAttributesCommand,
+  ListSubscriptionsCommand, ListTagsForResourceCommand, ListTopicsCommand, TagResourceCommand, UntagResourceCommand, PublishBatchCommand, PublishCommand, SetSubscriptionAttributesCommand,
   SetTopicAttributesCommand, SubscribeCommand, UnsubscribeCommand, type SNSClient,
 } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -128,6 +128,23 @@ describe('topics', () => {
     } finally {
       regional.destroy();
     }
+  });
+
+  test('tags: CreateTopic\'s, TagResource adds and replaces, UntagResource removes; a missing topic is ResourceNotFound', async () => {
+    const name = uniqueName('tagged');
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name, Tags: [{ Key: 'team', Value: 'a' }] }));
+    const tags = async () => Object.fromEntries(((await sns.send(new ListTagsForResourceCommand({ ResourceArn: TopicArn }))).Tags ?? []).map((t) => [t.Key, t.Value]));
+    assert.deepEqual(await tags(), { team: 'a' });
+    await sns.send(new TagResourceCommand({ ResourceArn: TopicArn, Tags: [{ Key: 'team', Value: 'b' }, { Key: 'env', Value: 'dev' }] }));
+    assert.deepEqual(await tags(), { team: 'b', env: 'dev' });
+    await sns.send(new UntagResourceCommand({ ResourceArn: TopicArn, TagKeys: ['team', 'absent'] }));
+    assert.deepEqual(await tags(), { env: 'dev' });
+    const many = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await expectAwsError(sns.send(new TagResourceCommand({ ResourceArn: TopicArn, Tags: many })),
+      { name: 'TagLimitExceededException', status: 400, message: 'Could not complete request: tag quota of per resource exceeded' });
+    assert.deepEqual(await tags(), { env: 'dev' });
+    await expectAwsError(sns.send(new ListTagsForResourceCommand({ ResourceArn: `${TopicArn}-gone` })),
+      { name: 'ResourceNotFoundException', status: 404, message: 'Resource does not exist' });
   });
 
   test('DeleteTopic removes the topic and its subscriptions; deleting a missing topic is not an error', async () => {

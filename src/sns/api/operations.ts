@@ -5,7 +5,7 @@ import { isAwsError } from '../../core/errors.js';
 import { missingParameter, invalidParameter, snsError } from '../errors.js';
 import { MAX_MESSAGE_BYTES, prepareMessage, type PreparedMessage } from '../engine/message-input.js';
 import type { SnsEngine, SnsScope } from '../engine/sns-engine.js';
-import { batchEntries, publishInput, stringMap, tagList, type Params } from './query-input.js';
+import { batchEntries, publishInput, stringList, stringMap, tagList, type Params } from './query-input.js';
 
 /** What an SNS operation works with. */
 export interface SnsContext {
@@ -163,6 +163,21 @@ const publishBatch: SnsHandler = async ({ api, engine, params, scope }) => {
   };
 };
 
+const listTagsForResource: SnsHandler = async ({ engine, params, scope }) => {
+  const tags = engine.listTags(scope, required(params, 'ResourceArn'));
+  return { Tags: { member: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } };
+};
+
+const tagResource: SnsHandler = async ({ engine, params, scope }) => {
+  await engine.tagResource(scope, required(params, 'ResourceArn'), tagList(params));
+  return {};
+};
+
+const untagResource: SnsHandler = async ({ engine, params, scope }) => {
+  await engine.untagResource(scope, required(params, 'ResourceArn'), stringList(params, 'TagKeys'));
+  return {};
+};
+
 /** The SNS operations lambkin serves, by their model names. */
 export const OPERATIONS: Readonly<Record<string, SnsHandler>> = {
   CreateTopic: createTopic,
@@ -178,4 +193,7 @@ export const OPERATIONS: Readonly<Record<string, SnsHandler>> = {
   SetSubscriptionAttributes: setSubscriptionAttributes,
   Publish: publish,
   PublishBatch: publishBatch,
+  ListTagsForResource: listTagsForResource,
+  TagResource: tagResource,
+  UntagResource: untagResource,
 };

@@ -38,7 +38,12 @@ export function stringMap(params: Params, base: string): Record<string, string> 
   return out;
 }
 
-/** CreateTopic's `Tags.member.N.Key` / `.Value`. */
+/** A list of strings (`TagKeys.member.N`). */
+export function stringList(params: Params, base: string): string[] {
+  return (indexed(params, base, 'member') ?? []).flatMap((sub) => (sub.has('') ? [sub.get('')!] : []));
+}
+
+/** CreateTopic's and TagResource's `Tags.member.N.Key` / `.Value`. */
 export function tagList(params: Params): Record<string, string> {
   const out: Record<string, string> = {};
   for (const sub of indexed(params, 'Tags', 'member') ?? []) {

@@ -6,7 +6,7 @@ import type { EventPattern } from '../../core/event-pattern.js';
 import type { PushInvocations } from '../../lambda/push/push-invocations.js';
 import type { QueueService } from '../../sqs/engine/queue-service.js';
 import type { SnsSubscriptionRecord, SnsTopicRecord, Store } from '../../store/store.js';
-import { invalidParameter, subscriptionNotFound, topicNotFound } from '../errors.js';
+import { invalidParameter, snsError, subscriptionNotFound, topicNotFound } from '../errors.js';
 import { parseSubscriptionArn, parseTopicArn, topicArnOf } from './arns.js';
 import {
   checkPolicyScope, checkSubscriptionAttribute, checkTopicAttribute, filterPolicy, subscriptionAttributes, topicAttributes, type FilterScope,
@@ -52,6 +52,7 @@ export const PAGE_SIZE = 100;
 /** The protocols lambkin delivers to, and the others SNS knows (refused with their own wording). */
 const SERVED_PROTOCOLS = new Set(['lambda', 'sqs']);
 const SNS_PROTOCOLS = new Set(['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'application', 'lambda', 'firehose']);
+const MAX_TAGS = 50;
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 const SQS_ARN = /^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 
@@ -135,7 +136,40 @@ export class SnsEngine {
   async setTopicAttribute(scope: SnsScope, arn: string, name: string, value: string): Promise<void> {
     const topic = this.topic(scope, arn);
     checkTopicAttribute(name, value);
-    const record: SnsTopicRecord = { ...topic.record, attributes: { ...topic.record.attributes, [name]: value } };
+    await this.putTopic(topic, { ...topic.record, attributes: { ...topic.record.attributes, [name]: value } });
+  }
+
+  // ---- tags ----
+
+  listTags(scope: SnsScope, arn: string): Record<string, string> {
+    return { ...this.taggable(scope, arn).record.tags };
+  }
+
+  /** Adds or replaces tags; a topic holds at most 50 (SNS DG "Amazon SNS tags"). */
+  async tagResource(scope: SnsScope, arn: string, tags: Record<string, string>): Promise<void> {
+    const topic = this.taggable(scope, arn);
+    checkTags(tags);
+    const next = { ...topic.record.tags, ...tags };
+    if (Object.keys(next).length > MAX_TAGS) throw snsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded');
+    await this.putTopic(topic, { ...topic.record, tags: next });
+  }
+
+  async untagResource(scope: SnsScope, arn: string, keys: readonly string[]): Promise<void> {
+    const topic = this.taggable(scope, arn);
+    const next = { ...topic.record.tags };
+    for (const k of keys) delete next[k];
+    await this.putTopic(topic, { ...topic.record, tags: next });
+  }
+
+  /** Tagging answers ResourceNotFound rather than NotFound for a topic that does not exist. */
+  private taggable(scope: SnsScope, arn: string): Topic {
+    this.checkRegion(scope, parseTopicArn(arn, 'ResourceArn'), 'ResourceArn');
+    const topic = this.topics.get(arn);
+    if (!topic) throw snsError('ResourceNotFound', 'Resource does not exist');
+    return topic;
+  }
+
+  private async putTopic(topic: Topic, record: SnsTopicRecord): Promise<void> {
     await this.deps.store.sns.putTopic(record);
     topic.record = record;
   }
