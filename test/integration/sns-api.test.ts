@@ -312,6 +312,8 @@ describe('Publish and PublishBatch validation', () => {
     await expectAwsError(pub({ Message: '' }), invalid('Invalid parameter: Empty message'));
     await expectAwsError(pub({ Subject: 'line\nbreak' }), invalid('Invalid parameter: Subject'));
     await expectAwsError(pub({ Subject: 's'.repeat(100) }), invalid('Invalid parameter: Subject'));
+    await expectAwsError(pub({ Subject: ' leading space' }), invalid('Invalid parameter: Subject'));
+    await expectAwsError(pub({ Subject: 'naïve' }), invalid('Invalid parameter: Subject'));
     await expectAwsError(pub({ Message: 'x'.repeat(262_145) }), invalid('Invalid parameter: Message too long'));
     await expectAwsError(pub({ Message: 'x'.repeat(262_100), MessageAttributes: { big: { DataType: 'String', StringValue: 'y'.repeat(100) } } }),
       invalid('Invalid parameter: Message too long'));

@@ -59,9 +59,9 @@ export function prepareMessage(input: PublishInput, where = ''): PreparedMessage
   return prepared;
 }
 
-/** SNS DG "Publish": ASCII text starting with a letter, number or punctuation, no line breaks or control characters, under 100. */
+/** SNS API reference, Publish: printable ASCII starting with a letter, number or punctuation (no line breaks or control characters), under 100. */
 function checkSubject(subject: string): void {
-  if (subject.length === 0 || subject.length >= 100 || /[\x00-\x1f\x7f]/.test(subject) || /^\s/.test(subject)) {
+  if (subject.length >= 100 || !/^[\x21-\x7e][\x20-\x7e]*$/.test(subject)) {
     throw invalidParameter('Subject');
   }
 }
