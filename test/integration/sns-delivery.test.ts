@@ -15,7 +15,7 @@ import {
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createLambkin, type Lambkin } from '../../src/app.js';
 import {
-  backlogOf, createQueue, drained, fnArn, ISO_MS, queueDepth, receive, receiveJson, REPORTER, type Report, type TestQueue,
+  ACCOUNT, backlogOf, createQueue, drained, fnArn, ISO_MS, queueDepth, receive, receiveJson, REPORTER, type Report, type TestQueue,
 } from '../helpers/async.js';
 import { deploy } from '../helpers/functions.js';
 import { lambdaClient, tempDir, uniqueName, waitFor } from '../helpers/server.js';
@@ -58,9 +58,10 @@ async function reporter(client = lambda, queues = sqs): Promise<{ fn: string; ou
   return { fn, out };
 }
 
-function allowSns(fn: string, sourceArn: string, client = lambda) {
+function allowSns(fn: string, sourceArn: string, client = lambda, sourceAccount?: string) {
   return client.send(new AddPermissionCommand({
     FunctionName: fn, StatementId: 'sns', Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com', SourceArn: sourceArn,
+    SourceAccount: sourceAccount,
   }));
 }
 
@@ -140,16 +141,19 @@ describe('lambda subscriptions', () => {
     const topic = await newTopic();
     const none = await reporter();
     const wrong = await reporter();
+    const otherAccount = await reporter();
     const allowed = await reporter();
     await allowSns(wrong.fn, `${topic}-other`);
-    await allowSns(allowed.fn, topic);
+    await allowSns(otherAccount.fn, topic, lambda, '111122223333');
+    await allowSns(allowed.fn, topic, lambda, ACCOUNT);
     const missing = uniqueName('no-such-fn');
-    for (const f of [none.fn, wrong.fn, allowed.fn, missing]) await subscribe(topic, 'lambda', fnArn(f));
+    for (const f of [none.fn, wrong.fn, otherAccount.fn, allowed.fn, missing]) await subscribe(topic, 'lambda', fnArn(f));
     const out = await sns.send(new PublishCommand({ TopicArn: topic, Message: 'knock knock' }));
     assert.equal(out.$metadata.httpStatusCode, 200, 'a refused delivery does not fail the publish');
     // Refusals happen before Publish answers: they are logged by now, and nothing was queued for those functions.
     assert.equal(refusals(none.fn, topic).length, 1, 'no permission: refused and logged');
     assert.equal(refusals(wrong.fn, topic).length, 1, 'permission for another SourceArn: refused and logged');
+    assert.equal(refusals(otherAccount.fn, topic).length, 1, 'permission for another SourceAccount than the topic owner: refused and logged');
     assert.equal(refusals(missing, topic, 'no-function').length, 1, 'a function that does not exist: logged');
     assert.equal(await backlogOf(app.url, none.fn), undefined);
     assert.equal(await backlogOf(app.url, wrong.fn), undefined);
@@ -157,6 +161,7 @@ describe('lambda subscriptions', () => {
     assert.ok(events.has(out.MessageId!));
     assert.equal(await queueDepth(sqs, none.out.url), 0, 'never run');
     assert.equal(await queueDepth(sqs, wrong.out.url), 0, 'never run');
+    assert.equal(await queueDepth(sqs, otherAccount.out.url), 0, 'never run');
     assert.equal(refusals(allowed.fn, topic).length, 0);
   });
 
