@@ -71,4 +71,13 @@ export const MIGRATIONS: readonly string[] = [
      record TEXT NOT NULL,
      PRIMARY KEY (account, region, function_name, qualifier)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE event_rules (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     bus TEXT NOT NULL,
+     name TEXT NOT NULL,
+     record TEXT NOT NULL,
+     last_fire INTEGER,
+     PRIMARY KEY (account, region, bus, name)
+   ) WITHOUT ROWID;`,
 ];
