@@ -17,6 +17,8 @@ import { deploy } from '../helpers/functions.js';
 import { lambdaClient, TEST_CREDENTIALS, tempDir, uniqueName, waitFor } from '../helpers/server.js';
 import { ACCOUNT, createQueue, drained, fnArn, queueDepth, receiveJson, REGION, REPORTER, UUID, type Report, type TestQueue } from '../helpers/async.js';
 import { spawnLambkin, type SpawnedLambkin } from '../helpers/spawned-lambkin.js';
+import { firingRequestId } from '../../src/events/engine/scheduler.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const ruleArn = (name: string) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${name}`;
 const SECOND_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -337,6 +339,54 @@ describe('EventBridge across kill -9', () => {
     for (const t of timesAfter) {
       assert.ok(Date.parse(t) > lastBefore, `after the restart only later times fire (${t} vs ${new Date(lastBefore).toISOString()})`);
       assert.equal((Date.parse(t) - lastBefore) % 60_000, 0, 'on the rule\'s one-minute grid');
+    }
+  });
+});
+
+describe('EventBridge schedule recovery', () => {
+  test('a firing accepted just before a crash (its last fire not yet recorded) is recognised at start-up, not fired again', async () => {
+    const dataDir = tempDir();
+    let app: Lambkin | undefined;
+    let c: Clients | undefined;
+    try {
+      app = await createLambkin({ port: 0, dataDir, spareRuntimes: 0, logLevel: 'warn' });
+      c = clients(app.url);
+      const { fn, out } = await reporter(c);
+      const name = uniqueName('recover');
+      await c.eb.send(new PutRuleCommand({ Name: name, ScheduleExpression: 'rate(1 minute)' }));
+      await allowEvents(c, fn, ruleArn(name));
+      await c.eb.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'fn', Arn: fnArn(fn) }] }));
+      c.destroy();
+      await app.close();
+      app = undefined;
+
+      // The state a crash between the two writes of a firing leaves: the rule's schedule started 90 s ago, so its
+      // first time (30 s ago) is due; that firing's invocation is in the store, its last fire is not recorded.
+      const store = openSqliteStore(dataDir, 'FULL');
+      const stored = (await store.events.all()).find((s) => s.rule.name === name)!;
+      assert.equal(stored.lastFireMs, undefined);
+      const anchor = Date.now() - 90_000;
+      await store.events.putRule({ ...stored.rule, scheduleAnchorMs: anchor });
+      const due = anchor + 60_000;
+      const now = Date.now();
+      await store.asyncEvents.apply([{ op: 'insert', event: {
+        seq: 1_000_000, account: ACCOUNT, region: REGION, functionName: fn, qualifier: '$LATEST', invokedArn: fnArn(fn),
+        requestId: firingRequestId(ruleArn(name), 'fn', due), payload: JSON.stringify({ acceptedBeforeTheCrash: due }),
+        enqueuedMs: now, attempts: 0, dueMs: now, backoffs: 0,
+      } }]);
+      await store.close();
+
+      app = await createLambkin({ port: 0, dataDir, spareRuntimes: 0, logLevel: 'warn' });
+      c = clients(app.url);
+      const [run] = await starts(c, out, 1);
+      assert.deepEqual(run!.event, { acceptedBeforeTheCrash: due });
+      assert.equal(run!.requestId, firingRequestId(ruleArn(name), 'fn', due));
+      await waitFor('the backlog to drain', () => drained(app!.url, fn));
+      assert.equal(await queueDepth(c.sqs, out.url), 0, 'the due time was not fired again, and no catch-up firing was made');
+    } finally {
+      c?.destroy();
+      await app?.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
