@@ -52,7 +52,9 @@ function entrySize(e: Entry): number {
 
 /** Why an entry is refused, as PutEventsResultEntry's ErrorCode and ErrorMessage; undefined when it is fine. */
 function entryError(e: Entry): { ErrorCode: string; ErrorMessage: string } | undefined {
-  const missing = (name: string) => ({ ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${name} is not valid. Reason: ${name} is a required argument.` });
+  const missing = (name: string) => ({
+    ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${name} is not valid. Reason: ${name} is a required argument.`,
+  });
   if (e.source === undefined) return missing('Source');
   if (e.detailType === undefined) return missing('DetailType');
   if (e.detail === undefined) return missing('Detail');
@@ -63,7 +65,9 @@ function entryError(e: Entry): { ErrorCode: string; ErrorMessage: string } | und
   } catch {
     parsed = undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  }
   try {
     busName(e.bus);
   } catch (err) {

@@ -55,7 +55,8 @@ async function serve(deps: EventsDeps, api: ApiRequest): Promise<void> {
   const name = targetOperation(api.req.headers['x-amz-target'], TARGET_PREFIX);
   const op = name === undefined ? undefined : OPERATIONS[name];
   if (api.method !== 'POST' || !op) {
-    throw eventsError('UnknownOperationException', `The operation ${name ?? api.req.headers['x-amz-target'] ?? ''} is not served by lambkin's EventBridge.`);
+    const named = name ?? api.req.headers['x-amz-target'] ?? '';
+    throw eventsError('UnknownOperationException', `The operation ${named} is not served by lambkin's EventBridge.`);
   }
   const ctx: EventsContext = { ...deps, account: api.caller.account, region: api.caller.region };
   sendEventsJson(api.res, api.requestId, await op(ctx, new Input(parseJsonObject(body))));

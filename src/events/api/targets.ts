@@ -76,7 +76,8 @@ function checkTarget(t: EventTargetRecord): void {
 function entryFailure(t: EventTargetRecord): FailedEntry | undefined {
   const fn = parseFunctionName(t.Arn);
   if (t.Arn.startsWith('arn:') && fn?.account !== undefined && fn.region !== undefined) return undefined;
-  return { TargetId: t.Id, ErrorCode: 'ValidationException', ErrorMessage: `Target ${t.Arn} is not supported: only Lambda function targets are delivered to.` };
+  const reason = `Target ${t.Arn} is not supported: only Lambda function targets are delivered to.`;
+  return { TargetId: t.Id, ErrorCode: 'ValidationException', ErrorMessage: reason };
 }
 
 /** PutTargets: adds or replaces targets by Id; checks everything first, so a refused request changes nothing. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 /**
  * A UUID-shaped id derived from its parts: the same parts always give the same id. Schedule firings use it so a
- * firing repeated after a restart carries the ids of the first one and can be recognised (docs/eventbridge.md, "Schedules across restarts").
+ * firing repeated after a restart carries the ids of the first one and can be recognised (docs/eventbridge.md,
+ * "Schedules across restarts").
  */
 export function derivedId(...parts: Array<string | number>): string {
   const h = createHash('sha256').update(parts.join('\0')).digest('hex');

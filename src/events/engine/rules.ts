@@ -90,7 +90,8 @@ export class EventRules {
 
   /**
    * Records the scheduled time a rule fired for. The store write happens before this returns control to the event
-   * loop (no await before it), which the scheduler's restart rule relies on (docs/eventbridge.md, "Schedules across restarts").
+   * loop (no await before it; the SQLite store commits synchronously), which the scheduler's restart rule relies
+   * on (docs/eventbridge.md, "Schedules across restarts").
    */
   noteFired(key: string, fireMs: number): Promise<void> {
     const live = this.rules.get(key);

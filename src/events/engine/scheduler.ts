@@ -28,8 +28,9 @@ export const firingRequestId = (ruleArn: string, targetId: string, fireMs: numbe
  * "Scheduled Event" to each target through the push gate. One timer per rule, armed for its next time; rule
  * changes re-arm it at once. A firing first makes every target's async invocation durable (with a request id
  * derived from rule, target and time), then records the time as the rule's last fire; a restart between the two
- * finds those invocations still pending and records the time without firing again (docs/eventbridge.md, "Schedules across restarts"). Times
- * missed while lambkin was down give at most one catch-up firing, for the latest missed time.
+ * finds those invocations still pending and records the time without firing again (docs/eventbridge.md,
+ * "Schedules across restarts"). Times missed while lambkin was down give at most one catch-up firing, for the
+ * latest missed time.
  */
 export class Scheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -69,6 +70,7 @@ export class Scheduler {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     const rule = this.deps.rules.byKey(key);
+    if (!rule) this.schedules.delete(key);
     // A firing in progress re-arms when it has recorded its time.
     if (this.closed || !rule || this.firing.has(key)) return;
     const due = this.nextDue(rule);
