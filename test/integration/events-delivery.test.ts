@@ -190,10 +190,12 @@ describe('EventBridge delivery', () => {
         InputPathsMap: { src: '$.source', amount: '$.detail.order.amount', id: '$.detail.order.id' },
         InputTemplate: '{"from": <src>, "amount": <amount>, "text": "order <id> of <amount>", "rule": "<aws.events.rule-name>", "arn": <aws.events.rule-arn>}',
       } },
+      { Id: 'text', Arn: fnArn(fn), InputTransformer: { InputPathsMap: { id: '$.detail.order.id' }, InputTemplate: '"order <id> is in"' } },
     ]);
     await allowEvents(c, fn, ruleArn(name));
     const put = await c.eb.send(new PutEventsCommand({ Entries: [{ Source: source, DetailType: 'T', Detail: '{"order":{"id":"o-1","amount":42}}' }] }));
-    const events = (await starts(c, out, 4)).map((r) => r.event);
+    const events = (await starts(c, out, 5)).map((r) => r.event);
+    assert.ok(events.includes('order o-1 is in'), 'a string template gives the function a JSON string');
     const whole = events.find((e) => e && e.id === put.Entries![0]!.EventId);
     assert.ok(whole, 'the target without input gets the whole event');
     assert.deepEqual(whole.detail, { order: { id: 'o-1', amount: 42 } });

@@ -23,7 +23,7 @@ export function deliver(
   return Promise.all(rule.record.targets.map(async (target) => {
     let payload: string;
     try {
-      payload = targetPayload(event, target, ctx);
+      payload = asJson(targetPayload(event, target, ctx));
     } catch (err) {
       log.warn({ rule: rule.arn, target: target.Id, reason: (err as Error).message }, 'event not delivered: the target input could not be built');
       return 'no-function' as PushOutcome;
@@ -31,4 +31,17 @@ export function deliver(
     const push: Push = { service: EVENTS_PRINCIPAL, sourceArn: rule.arn, sourceAccount: rule.record.account, functionArn: target.Arn };
     return gate.push(push, payload, requestId?.(target));
   }));
+}
+
+/**
+ * A Lambda function takes JSON: a transformed input that is not JSON text (an InputTemplate such as
+ * `order <id> done` without quotes) is sent as a JSON string, the text the template produced.
+ */
+function asJson(text: string): string {
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return JSON.stringify(text);
+  }
 }
