@@ -38,6 +38,8 @@ export class Scheduler {
   private readonly schedules = new Map<string, { text: string; schedule: Schedule }>();
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
+  /** Rule changes re-arm timers only once start-up recovery has run. */
+  private started = false;
 
   constructor(private readonly deps: SchedulerDeps) {
     deps.rules.onChange((key) => this.arm(key));
@@ -51,10 +53,12 @@ export class Scheduler {
       if (due === undefined || due > this.deps.timeline.now() || rule.record.targets.length === 0) continue;
       pending ??= await this.deps.pendingRequestIds();
       if (rule.record.targets.some((t) => pending!.has(firingRequestId(rule.arn, t.Id, due)))) {
-        this.deps.log.info({ rule: rule.arn, time: new Date(due).toISOString() }, 'schedule firing found accepted after a restart; not fired again');
+        const time = new Date(due).toISOString();
+        this.deps.log.info({ rule: rule.arn, time }, 'schedule firing found accepted after a restart; not fired again');
         await this.deps.rules.noteFired(rule.key, due);
       }
     }
+    this.started = true;
     for (const rule of this.deps.rules.all()) this.arm(rule.key);
   }
 
@@ -72,7 +76,7 @@ export class Scheduler {
     const rule = this.deps.rules.byKey(key);
     if (!rule) this.schedules.delete(key);
     // A firing in progress re-arms when it has recorded its time.
-    if (this.closed || !rule || this.firing.has(key)) return;
+    if (this.closed || !this.started || !rule || this.firing.has(key)) return;
     const due = this.nextDue(rule);
     if (due === undefined) return;
     const delay = this.deps.timeline.realDelayUntil(due);
