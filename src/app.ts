@@ -24,6 +24,10 @@ import { FunctionPolicies } from './lambda/control/function-policies.js';
 import { ConcurrencyControl } from './lambda/invoke/concurrency.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
 import { PushInvocations } from './lambda/push/push-invocations.js';
+import { acceptsEvents, eventsService, sendEventsError } from './events/api/service.js';
+import { EventRules } from './events/engine/rules.js';
+import { Scheduler } from './events/engine/scheduler.js';
+import { ScheduleTimeline } from './events/engine/timeline.js';
 import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
 import { QueueEngine } from './sqs/engine/queue-engine.js';
 import { acceptsSns, sendSnsError, snsService } from './sns/api/service.js';
@@ -110,6 +114,12 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     if (change === 'deleted') asyncInvocations.discardFunction(record, record.name);
   });
   const sns = await SnsEngine.open({ store, clock: systemClock, log: logger, push, queues });
+  const eventRules = await EventRules.open(store.events);
+  const scheduleTimeline = await ScheduleTimeline.open(store, config.scheduleTimeScale, systemClock);
+  const scheduler = new Scheduler({
+    rules: eventRules, gate: push, timeline: scheduleTimeline, log: logger,
+    pendingRequestIds: async () => new Set((await store.asyncEvents.all()).map((e) => e.requestId)),
+  });
   const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
@@ -164,22 +174,30 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
       accepts: acceptsSns,
       handle: snsService({ engine: sns, log: logger }),
       sendError: sendSnsError,
+    }, {
+      name: 'events',
+      accepts: acceptsEvents,
+      handle: eventsService({ rules: eventRules, gate: push, clock: systemClock, timeline: scheduleTimeline, log: logger }),
+      sendError: (res, requestId, err) => sendEventsError(res, requestId, err),
     }],
   });
   const port = await listen(server, config.host, config.port);
   url = `http://${clientHost(config.host)}:${port}`;
   spares?.fill();
   await eventSourceMappings.start(pollers);
+  await scheduler.start();
   logger.info({ url, dataDir: config.dataDir }, 'lambkin ready');
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
     // Pollers stop receiving at once; batches still running end when their environments stop, and are redelivered.
     const pollersStopped = pollers.close();
+    const schedulerStopped = scheduler.close();
     const asyncStopped = asyncInvocations.close();
     spares?.close();
     pool.close();
     await pollersStopped;
+    await schedulerStopped;
     await asyncStopped;
     await queues.close();
     await new Promise<void>((resolve) => {

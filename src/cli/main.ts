@@ -27,6 +27,7 @@ program
   .option('--min-unreserved-concurrency <n>', 'concurrency that reservations must leave unreserved', integer, DEFAULTS.minUnreservedConcurrency)
   .option('--async-retry-delay-ms <ms>', 'wait before retrying a failed async event (AWS: 60000); later waits scale from it', integer, DEFAULTS.asyncRetryDelayMs)
   .option('--async-max-in-flight <n>', 'async events run at once', integer, DEFAULTS.asyncMaxInFlight)
+  .option('--schedule-time-scale <n>', 'testing aid: EventBridge schedules run n times faster than real time', Number, DEFAULTS.scheduleTimeScale)
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', DEFAULTS.logLevel)
   .action(async (opts) => {
     let app;

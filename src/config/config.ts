@@ -37,6 +37,11 @@ export interface LambkinConfig {
   asyncRetryDelayMs: number;
   /** Async events run at once, over all functions (each still takes a unit of its function's concurrency). */
   asyncMaxInFlight: number;
+  /**
+   * A local-testing aid: EventBridge schedules run on a timeline this many times faster than real time (1 = real
+   * time). docs/config.md.
+   */
+  scheduleTimeScale: number;
 }
 
 export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
@@ -59,6 +64,7 @@ export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
   minUnreservedConcurrency: 100,
   asyncRetryDelayMs: 60_000,
   asyncMaxInFlight: 64,
+  scheduleTimeScale: 1,
 });
 
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -80,6 +86,9 @@ export function loadConfig(overrides: Partial<LambkinConfig> = {}): Readonly<Lam
   }
   for (const key of ['accountConcurrency', 'asyncMaxInFlight'] as const) {
     if (!Number.isInteger(cfg[key]) || cfg[key] < 1) problems.push(`${key} must be a positive integer`);
+  }
+  if (typeof cfg.scheduleTimeScale !== 'number' || !(cfg.scheduleTimeScale >= 1 && cfg.scheduleTimeScale <= 100_000)) {
+    problems.push('scheduleTimeScale must be a number from 1 to 100000');
   }
   if (cfg.minUnreservedConcurrency > cfg.accountConcurrency) problems.push('minUnreservedConcurrency must not exceed accountConcurrency');
   if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);

@@ -305,6 +305,56 @@ export interface SnsStore {
   deleteSubscription(arn: string): Promise<void>;
 }
 
+/** One target of an EventBridge rule, with the model's member names (other-services.md §3). */
+export interface EventTargetRecord {
+  Id: string;
+  Arn: string;
+  RoleArn?: string;
+  Input?: string;
+  InputPath?: string;
+  InputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
+  RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+  DeadLetterConfig?: { Arn?: string };
+}
+
+/** An EventBridge rule on an event bus, with its targets. */
+export interface EventRuleRecord {
+  account: string;
+  region: string;
+  eventBusName: string;
+  name: string;
+  eventPattern?: string;
+  scheduleExpression?: string;
+  state: 'ENABLED' | 'DISABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+  description?: string;
+  roleArn?: string;
+  tags: { Key: string; Value: string }[];
+  targets: EventTargetRecord[];
+  /**
+   * Schedule rules: the time (on the schedule timeline) the rule's schedule counts from, set when the rule is
+   * created, its schedule changes or it is enabled. A rate fires at anchor + n * period; nothing fires at or before it.
+   */
+  scheduleAnchorMs?: number;
+  createdMs: number;
+  lastModifiedMs: number;
+}
+
+/** A stored rule and, for schedule rules, the scheduled time it last fired for. */
+export interface StoredEventRule {
+  rule: EventRuleRecord;
+  lastFireMs?: number;
+}
+
+export interface EventsStore {
+  /** Inserts or replaces a rule; a rule's last fire time is kept across replacements. */
+  putRule(rule: EventRuleRecord): Promise<void>;
+  deleteRule(account: string, region: string, eventBusName: string, name: string): Promise<void>;
+  /** Records the scheduled time a schedule rule fired for; nothing happens when the rule is gone. */
+  noteFired(account: string, region: string, eventBusName: string, name: string, fireMs: number): Promise<void>;
+  /** Every rule of every account, to fill the in-memory registry at start-up. */
+  all(): Promise<StoredEventRule[]>;
+}
+
 export interface Store {
   functions: FunctionStore;
   eventSourceMappings: EventSourceMappingStore;
@@ -314,6 +364,7 @@ export interface Store {
   asyncEvents: AsyncEventStore;
   policies: PolicyStore;
   sns: SnsStore;
+  events: EventsStore;
   /** A small key/value area for server-level state (secrets, schema facts). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

@@ -44,8 +44,11 @@ export class PushInvocations {
     return decision === 'allow' ? 'accepted' : 'denied';
   }
 
-  /** Checks, then accepts the event durably; resolves with what happened (a refusal is logged once here). */
-  async push(push: Push, payload: string): Promise<PushOutcome> {
+  /**
+   * Checks, then accepts the event durably; resolves with what happened (a refusal is logged once here). A trigger
+   * that must recognise a repeated push (schedules) passes its own `requestId`; otherwise a fresh one is made.
+   */
+  async push(push: Push, payload: string, requestId: string = newRequestId()): Promise<PushOutcome> {
     const outcome = this.check(push);
     if (outcome !== 'accepted') {
       this.log.warn({ service: push.service, source: push.sourceArn, function: push.functionArn, outcome },
@@ -54,7 +57,7 @@ export class PushInvocations {
     }
     const target = this.target(push.functionArn)!;
     await this.asyncInvocations.enqueue({
-      ...target.scope, name: target.name, qualifier: target.qualifier, invokedArn: push.functionArn, requestId: newRequestId(), payload,
+      ...target.scope, name: target.name, qualifier: target.qualifier, invokedArn: push.functionArn, requestId, payload,
     });
     return 'accepted';
   }

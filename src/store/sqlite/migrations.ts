@@ -81,4 +81,13 @@ export const MIGRATIONS: readonly string[] = [
      record TEXT NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX sns_subscriptions_topic ON sns_subscriptions (topic_arn);`,
+  `CREATE TABLE event_rules (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     bus TEXT NOT NULL,
+     name TEXT NOT NULL,
+     record TEXT NOT NULL,
+     last_fire INTEGER,
+     PRIMARY KEY (account, region, bus, name)
+   ) WITHOUT ROWID;`,
 ];

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { FunctionKey, FunctionRecord, FunctionStore, ListPage, Store } from '../store.js';
 import { SqliteAsyncEventStore } from './async-event-store.js';
 import { SqliteEventSourceMappingStore } from './esm-store.js';
+import { SqliteEventsStore } from './events-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteQueueStore } from './queue-store.js';
 import { SqliteSnsStore } from './sns-store.js';
@@ -114,6 +115,7 @@ export function openSqliteStore(dataDir: string, synchronous: 'FULL' | 'NORMAL')
     asyncEvents: new SqliteAsyncEventStore(db),
     policies: new SqlitePolicyStore(db),
     sns: new SqliteSnsStore(db),
+    events: new SqliteEventsStore(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },
