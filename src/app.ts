@@ -4,6 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type LambkinConfig } from './config/config.js';
 import { createDataDir } from './config/data-dir.js';
+import { acceptsApiGateway, apiGatewayService } from './apigw/api/service.js';
+import { ApiDocuments } from './apigw/engine/api-documents.js';
+import type { HttpApi } from './apigw/engine/http-api.js';
+import { LambdaIntegration } from './apigw/engine/lambda-integration.js';
+import type { RestApi } from './apigw/engine/rest-api.js';
+import { executeApiFront } from './apigw/front/execute-api.js';
 import { systemClock } from './core/clock.js';
 import { sendRestJsonError } from './gateway/protocols/rest-json.js';
 import { createGateway } from './gateway/server.js';
@@ -23,6 +29,7 @@ import { EventSourceMappings } from './lambda/control/event-source-mappings.js';
 import { FunctionPolicies } from './lambda/control/function-policies.js';
 import { ConcurrencyControl } from './lambda/invoke/concurrency.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
+import { PushInvocations } from './lambda/push/push-invocations.js';
 import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
 import { QueueEngine } from './sqs/engine/queue-engine.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -97,6 +104,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     environments: (account, region, name) => pool.environmentCount(account, region, name),
     options: { retryDelayMs: config.asyncRetryDelayMs, maxInFlight: config.asyncMaxInFlight },
   });
+  const push = new PushInvocations(functions, policies, asyncInvocations, logger);
   const eventSourceMappings = new EventSourceMappings(store, systemClock, logger);
   const pollers = new PollerManager({
     source: queues, functions, invoker, concurrency, log: logger,
@@ -105,6 +113,14 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   functions.onChange((record, change) => {
     if (change === 'deleted') asyncInvocations.discardFunction(record, record.name);
   });
+  const restApis = new ApiDocuments<RestApi>(store.apis, 'rest');
+  const httpApis = new ApiDocuments<HttpApi>(store.apis, 'http');
+  await restApis.load();
+  await httpApis.load();
+  const apiGatewayDeps = {
+    restApis, httpApis, now: () => systemClock.now(),
+    apiEndpoint: (apiId: string, origin: string) => origin.replace(/^http:\/\/(?:[^/@]*@)?[^:/]+/, `http://${apiId}.execute-api.localhost`),
+  };
   const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
@@ -144,6 +160,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     defaultRegion: config.region,
     log: logger,
     internal,
+    fronts: [executeApiFront({ restApis, httpApis, lambda: new LambdaIntegration(functions, push, invoker, logger), log: logger })],
     services: [{
       name: 'sqs',
       accepts: acceptsSqs,
@@ -153,6 +170,11 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
       name: 'lambda',
       accepts: (_req, path, signing) => signing === 'lambda' || (signing === undefined && LAMBDA_PATH.test(path)),
       handle: lambdaService(lambdaDeps),
+      sendError: sendRestJsonError,
+    }, {
+      name: 'apigateway',
+      accepts: acceptsApiGateway,
+      handle: apiGatewayService(apiGatewayDeps),
       sendError: sendRestJsonError,
     }],
   });

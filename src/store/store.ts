@@ -271,6 +271,22 @@ export interface PolicyStore {
   all(): Promise<PolicyRecord[]>;
 }
 
+/** An API Gateway API (a REST API or an HTTP API) kept whole as one JSON document: routes, integrations, stages. */
+export interface ApiRecord {
+  kind: 'rest' | 'http';
+  /** Unique across accounts: it names the API's invoke host. */
+  id: string;
+  account: string;
+  region: string;
+  doc: unknown;
+}
+
+export interface ApiStore {
+  put(record: ApiRecord): Promise<void>;
+  delete(kind: ApiRecord['kind'], id: string): Promise<void>;
+  all(): Promise<ApiRecord[]>;
+}
+
 export interface Store {
   functions: FunctionStore;
   eventSourceMappings: EventSourceMappingStore;
@@ -279,6 +295,7 @@ export interface Store {
   concurrency: ConcurrencyStore;
   asyncEvents: AsyncEventStore;
   policies: PolicyStore;
+  apis: ApiStore;
   /** A small key/value area for server-level state (secrets, schema facts). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

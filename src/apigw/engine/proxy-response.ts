@@ -97,7 +97,7 @@ export function responseV2(payload: string): HttpResponse {
 }
 
 /** The fronts' own failure answers (§6.1): REST APIs and HTTP APIs word them differently. */
-export function frontError(status: 500 | 502 | 503 | 504 | 429 | 403 | 404, message: string, errorType?: string): HttpResponse {
+export function frontError(status: number, message: string, errorType?: string): HttpResponse {
   const headers: Array<[string, string]> = [['Content-Type', 'application/json']];
   if (errorType) headers.push(['x-amzn-ErrorType', errorType]);
   return { status, headers, body: Buffer.from(JSON.stringify({ message })) };

@@ -71,4 +71,12 @@ export const MIGRATIONS: readonly string[] = [
      record TEXT NOT NULL,
      PRIMARY KEY (account, region, function_name, qualifier)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE apis (
+     kind TEXT NOT NULL,
+     id TEXT NOT NULL,
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (kind, id)
+   ) WITHOUT ROWID;`,
 ];

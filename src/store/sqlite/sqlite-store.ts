@@ -6,7 +6,7 @@ import { SqliteAsyncEventStore } from './async-event-store.js';
 import { SqliteEventSourceMappingStore } from './esm-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteQueueStore } from './queue-store.js';
-import { SqliteConcurrencyStore, SqliteEventInvokeConfigStore, SqlitePolicyStore } from './settings-stores.js';
+import { SqliteApiStore, SqliteConcurrencyStore, SqliteEventInvokeConfigStore, SqlitePolicyStore } from './settings-stores.js';
 
 /** `$LATEST` sorts before version 1, 2, ...: ListVersionsByFunction and ListFunctions order by this. */
 const versionOrder = (version: string): number => (version === '$LATEST' ? 0 : Number(version));
@@ -112,6 +112,7 @@ export function openSqliteStore(dataDir: string, synchronous: 'FULL' | 'NORMAL')
     concurrency: new SqliteConcurrencyStore(db),
     asyncEvents: new SqliteAsyncEventStore(db),
     policies: new SqlitePolicyStore(db),
+    apis: new SqliteApiStore(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },
