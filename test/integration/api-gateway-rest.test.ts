@@ -3,7 +3,6 @@
 // greedy paths, repeated query keys, binary bodies, error mapping, a missing permission (invocation-semantics.md §6).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import {
   APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, DeleteRestApiCommand, GetResourcesCommand,
   GetRestApiCommand, GetRestApisCommand, GetStagesCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand,
@@ -14,6 +13,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createQueue, queueDepth, receiveJson, REPORTER, type Report } from '../helpers/async.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
 import { deploy } from '../helpers/functions.js';
+import { call } from '../helpers/http.js';
 import { startServer, tempDir, TEST_CREDENTIALS } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
@@ -92,41 +92,6 @@ async function proxyMethod(api: Api, resourceId: string, fn: string, httpMethod 
 
 async function deployStage(api: Api, stageName = 'prod'): Promise<void> {
   await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName }));
-}
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  text: string;
-  json: any;
-}
-
-/** A plain HTTP call; `host` sets the Host header (host-style addressing without DNS). */
-function call(url: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string; host?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const req = http.request({
-      hostname: u.hostname, port: u.port, path: u.pathname + u.search, method: opts.method ?? 'GET',
-      headers: { ...(opts.host ? { Host: opts.host } : {}), ...opts.headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const text = body.toString('utf8');
-        let json: any;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode!, headers: res.headers, body, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
 }
 
 const stageUrl = (api: Api, stage = 'prod') => `${srv.url}/_execute-api/${api.id}/${stage}`;
