@@ -353,6 +353,42 @@ describe('calling a function URL', () => {
     assert.equal(throttled.headers['x-amzn-errortype'], 'TooManyRequestsException');
   });
 
+  test('RESPONSE_STREAM: a streaming handler\'s prelude (status, headers, cookies) and body; raw streams; plain handlers as BUFFERED', async () => {
+    const streaming = await deploy(lambda, {
+      'index.mjs': `
+export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+  if (event.rawPath === '/raw') {
+    responseStream.setContentType('text/plain');
+    responseStream.write('part1,');
+    responseStream.end('part2');
+    return;
+  }
+  const stream = awslambda.HttpResponseStream.from(responseStream, { statusCode: 207, headers: { 'x-stream': 'yes', 'content-type': 'text/csv' }, cookies: ['s=1'] });
+  stream.write('a,b\\n');
+  stream.end('1,2\\n');
+});`,
+    });
+    const { FunctionUrl: url } = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: streaming, AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' }));
+    await allowPublic(streaming);
+    const framed = await callByHost(srv.port, url!, { path: '/' });
+    assert.equal(framed.status, 207, framed.text);
+    assert.equal(framed.headers['x-stream'], 'yes');
+    assert.equal(framed.headers['content-type'], 'text/csv');
+    assert.deepEqual(framed.headers['set-cookie'], ['s=1']);
+    assert.equal(framed.text, 'a,b\n1,2\n');
+    const raw = await callByHost(srv.port, url!, { path: '/raw' });
+    assert.equal(raw.status, 200);
+    assert.equal(raw.headers['content-type'], 'text/plain');
+    assert.equal(raw.text, 'part1,part2');
+
+    const plain = await deploy(lambda, ROUTER);
+    const { FunctionUrl: plainUrl } = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: plain, AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' }));
+    await allowPublic(plain);
+    const full = await callByPath(srv.port, plainUrl!, { path: '/full' });
+    assert.equal(full.status, 201);
+    assert.equal(full.text, 'created');
+  });
+
   test('AWS_IAM: unsigned → 403, signed for another service → 403, SigV4-signed for lambda → 200 with authorizer.iam', async () => {
     const fn = await deploy(lambda, ECHO);
     const { FunctionUrl: url } = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: fn, AuthType: 'AWS_IAM' }));

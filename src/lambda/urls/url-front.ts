@@ -107,7 +107,8 @@ export class UrlFront implements HttpFront {
     const requestId = newRequestId();
     const timeMs = Date.now();
     const answer = await this.answer(req, urlAddress(req.headers.host, path)!, query, requestId, timeMs);
-    if (answer.status >= 400 && !req.readableEnded) req.resume();
+    // A body nobody read (a refusal, a preflight) is drained so that the connection can serve the next request.
+    if (!req.readableEnded) req.resume();
     send(res, requestId, answer);
   }
 

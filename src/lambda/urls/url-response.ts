@@ -27,13 +27,14 @@ function preludeResponse(payload: Buffer): HttpResponse {
 
 /**
  * What a URL answers for a function's result (invocation-semantics.md §7). BUFFERED: the payload format 2.0 response
- * rules. RESPONSE_STREAM: lambkin runs streaming handlers to completion and answers with the whole stream — its
- * HTTP prelude when it has one, else the bytes with the stream's content type; a non-streaming handler's JSON result
- * follows the 2.0 rules as in BUFFERED mode. Throws MalformedProxyResponse when no HTTP response can be made of it.
+ * rules. RESPONSE_STREAM: lambkin runs streaming handlers to completion and answers with the whole stream — the
+ * bytes with the stream's content type, or, when the handler wrote an HTTP prelude (awslambda.HttpResponseStream),
+ * the status, headers and cookies it names; a non-streaming handler's JSON result follows the 2.0 rules as in
+ * BUFFERED mode. Throws MalformedProxyResponse when no HTTP response can be made of the result.
  */
 export function urlResponse(result: InvokeResult, invokeMode: 'BUFFERED' | 'RESPONSE_STREAM'): HttpResponse {
   const type = result.contentType.split(';')[0]!.trim().toLowerCase();
-  if (invokeMode === 'RESPONSE_STREAM' && type === PRELUDE_CONTENT_TYPE) return preludeResponse(result.payload);
+  if (type === PRELUDE_CONTENT_TYPE) return preludeResponse(result.payload);
   if (invokeMode === 'RESPONSE_STREAM' && type !== '' && type !== 'application/json') {
     return { status: 200, headers: [['Content-Type', result.contentType]], body: result.payload };
   }
