@@ -94,6 +94,16 @@ function urlEvent(http: HttpRequest, url: FunctionUrlRecord, authorizer: Authori
  * `/_lambda-url/<url-id>/...`, checks the URL's auth type, answers CORS preflights, invokes the function
  * synchronously with the 2.0 event and turns its result into the HTTP answer.
  */
+/** One request to a URL, as the front handles it. */
+interface UrlCall {
+  req: IncomingMessage;
+  url: FunctionUrlRecord;
+  address: UrlAddress;
+  query: string;
+  requestId: string;
+  timeMs: number;
+}
+
 export class UrlFront implements HttpFront {
   readonly name = 'function-urls';
 
@@ -112,6 +122,7 @@ export class UrlFront implements HttpFront {
     send(res, requestId, answer);
   }
 
+  /** Which URL, which method, CORS preflight, auth — then the invocation, with CORS headers on its answer. */
   private async answer(req: IncomingMessage, address: UrlAddress, query: string, requestId: string, timeMs: number): Promise<HttpResponse> {
     const url = this.deps.functionUrls.byUrlId(address.urlId);
     if (!url || (address.region !== undefined && address.region !== url.region)) return urlError(404, 'Not Found', 'ResourceNotFoundException');
@@ -123,17 +134,38 @@ export class UrlFront implements HttpFront {
     };
     if (url.cors && isPreflight(method, header)) return preflightResponse(url.cors, header('origin'));
     const access = authorizeUrl(url, req, new URLSearchParams(query), this.deps.policies, this.deps.defaultAccount);
-    if (!access.allowed) return urlError(403, FORBIDDEN, 'AccessDeniedException');
-    const response = await this.invoke(req, url, address, query, requestId, timeMs, access.authorizer);
+    if (!access.allowed) {
+      this.deps.log.debug({ requestId, urlId: url.urlId, authType: url.authType }, 'function URL: request refused');
+      return urlError(403, FORBIDDEN, 'AccessDeniedException');
+    }
+    const response = await this.invoke({ req, url, address, query, requestId, timeMs }, access.authorizer);
     return url.cors ? { ...response, headers: withCorsHeaders(url.cors, header('origin'), response.headers) } : response;
   }
 
-  private async invoke(
-    req: IncomingMessage, url: FunctionUrlRecord, address: UrlAddress, query: string, requestId: string, timeMs: number, authorizer: Authorizer,
-  ): Promise<HttpResponse> {
-    const scope = { account: url.account, region: url.region };
-    const fn = this.deps.functions.get(scope, url.functionName, url.qualifier || LATEST);
+  private async invoke(call: UrlCall, authorizer: Authorizer): Promise<HttpResponse> {
+    const { url } = call;
+    const fn = this.deps.functions.get({ account: url.account, region: url.region }, url.functionName, url.qualifier || LATEST);
     if (!fn) return urlError(404, 'Not Found', 'ResourceNotFoundException');
+    const payload = await this.event(call, authorizer);
+    if (!Buffer.isBuffer(payload)) return payload;
+    const invokedArn = functionArn(url.region, url.account, url.functionName, url.qualifier || undefined);
+    try {
+      const result = await this.deps.invoker.invoke({ fn, payload, requestId: call.requestId, invokedArn, tail: false });
+      if (result.functionError) return badGateway();
+      return urlResponse(result, url.invokeMode);
+    } catch (err) {
+      if (err instanceof MalformedProxyResponse) {
+        this.deps.log.debug({ requestId: call.requestId, urlId: url.urlId, reason: err.message }, 'function URL: malformed function response');
+        return badGateway();
+      }
+      if (isAwsError(err) && err.status === 429) return urlError(429, 'Rate Exceeded.', 'TooManyRequestsException');
+      throw err;
+    }
+  }
+
+  /** Reads the body and builds the event; a 413 answer when either is over Invoke's payload limit. */
+  private async event(call: UrlCall, authorizer: Authorizer): Promise<Buffer | HttpResponse> {
+    const { req, url } = call;
     const max = this.deps.maxPayloadBytes;
     const tooLarge = urlError(413, `Request must be smaller than ${max} bytes for the InvokeFunction operation`, 'RequestTooLargeException');
     let body: Buffer;
@@ -144,24 +176,11 @@ export class UrlFront implements HttpFront {
       throw err;
     }
     const http: HttpRequest = {
-      method: req.method ?? 'GET', rawPath: address.rawPath, rawQueryString: query, headers: forwardedHeaders(req), body,
-      sourceIp: sourceIp(req), protocol: `HTTP/${req.httpVersion}`, domainName: address.domainName ?? urlHost(url.urlId, url.region),
-      timeMs, requestId,
+      method: req.method ?? 'GET', rawPath: call.address.rawPath, rawQueryString: call.query, headers: forwardedHeaders(req), body,
+      sourceIp: sourceIp(req), protocol: `HTTP/${req.httpVersion}`, domainName: call.address.domainName ?? urlHost(url.urlId, url.region),
+      timeMs: call.timeMs, requestId: call.requestId,
     };
     const payload = urlEvent(http, url, authorizer);
-    if (payload.length > max) return tooLarge;
-    const invokedArn = functionArn(url.region, url.account, url.functionName, url.qualifier || undefined);
-    try {
-      const result = await this.deps.invoker.invoke({ fn, payload, requestId, invokedArn, tail: false });
-      if (result.functionError) return badGateway();
-      return urlResponse(result, url.invokeMode);
-    } catch (err) {
-      if (err instanceof MalformedProxyResponse) {
-        this.deps.log.debug({ requestId, urlId: url.urlId, reason: err.message }, 'function URL: malformed function response');
-        return badGateway();
-      }
-      if (isAwsError(err) && err.status === 429) return urlError(429, 'Rate Exceeded.', 'TooManyRequestsException');
-      throw err;
-    }
+    return payload.length > max ? tooLarge : payload;
   }
 }
