@@ -27,6 +27,8 @@ import { AsyncInvocations } from './lambda/async/async-invocations.js';
 import { EventInvokeConfigs } from './lambda/control/event-invoke-configs.js';
 import { EventSourceMappings } from './lambda/control/event-source-mappings.js';
 import { FunctionPolicies } from './lambda/control/function-policies.js';
+import { FunctionUrls } from './lambda/control/function-urls.js';
+import { UrlFront } from './lambda/urls/url-front.js';
 import { ConcurrencyControl } from './lambda/invoke/concurrency.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
 import { PushInvocations } from './lambda/push/push-invocations.js';
@@ -97,6 +99,8 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   await eventInvokeConfigs.load();
   const policies = new FunctionPolicies(store);
   await policies.load();
+  const functionUrls = new FunctionUrls(store);
+  await functionUrls.load();
   const invoker = new Invoker(pool, concurrency);
   const queues = await QueueEngine.open(store, systemClock, logger);
   const asyncInvocations = await AsyncInvocations.open({
@@ -121,7 +125,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     restApis, httpApis, now: () => systemClock.now(),
     apiEndpoint: (apiId: string, origin: string) => origin.replace(/^http:\/\/(?:[^/@]*@)?[^:/]+/, `http://${apiId}.execute-api.localhost`),
   };
-  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies };
+  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies, functionUrls };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
     if (path === '/_lambkin/health' && req.method === 'GET') {
@@ -160,7 +164,12 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     defaultRegion: config.region,
     log: logger,
     internal,
-    fronts: [executeApiFront({ restApis, httpApis, lambda: new LambdaIntegration(functions, push, invoker, logger), log: logger })],
+    fronts: [
+      executeApiFront({ restApis, httpApis, lambda: new LambdaIntegration(functions, push, invoker, logger), log: logger }),
+      new UrlFront({
+        functionUrls, functions, policies, invoker, defaultAccount: config.accountId, maxPayloadBytes: config.maxSyncPayloadBytes, log: logger,
+      }),
+    ],
     services: [{
       name: 'sqs',
       accepts: acceptsSqs,

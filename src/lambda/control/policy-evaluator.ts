@@ -1,7 +1,10 @@
 import type { PolicyStatement } from '../../store/store.js';
 
-/** Who asks: an AWS service (push triggers) or an identity of an account. */
-export type Principal = { service: string } | { account: string; arn?: string };
+/**
+ * Who asks: an AWS service (push triggers), an identity of an account, or nobody in particular (an unauthenticated
+ * function URL request, which only `"Principal": "*"` or `{"AWS": "*"}` lets in).
+ */
+export type Principal = { service: string } | { account: string; arn?: string } | { anonymous: true };
 
 export interface AccessRequest {
   principal: Principal;
@@ -74,6 +77,7 @@ function lookup(context: Record<string, string | undefined>, key: string): strin
 
 function principalMatches(p: PolicyStatement['Principal'], who: Principal): boolean {
   if (p === '*') return true;
+  if ('anonymous' in who) return list(p.AWS as Values).includes('*');
   if ('service' in who) return list(p.Service as Values).includes(who.service) || list(p.AWS as Values).includes('*');
   return list(p.AWS as Values).some((a) => a === '*' || a === who.account || a === `arn:aws:iam::${who.account}:root` || a === who.arn);
 }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { FunctionKey, FunctionRecord, FunctionStore, ListPage, Store } from '../store.js';
 import { SqliteAsyncEventStore } from './async-event-store.js';
 import { SqliteEventSourceMappingStore } from './esm-store.js';
+import { SqliteFunctionUrlStore } from './function-url-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteQueueStore } from './queue-store.js';
 import { SqliteApiStore, SqliteConcurrencyStore, SqliteEventInvokeConfigStore, SqlitePolicyStore } from './settings-stores.js';
@@ -113,6 +114,7 @@ export function openSqliteStore(dataDir: string, synchronous: 'FULL' | 'NORMAL')
     asyncEvents: new SqliteAsyncEventStore(db),
     policies: new SqlitePolicyStore(db),
     apis: new SqliteApiStore(db),
+    functionUrls: new SqliteFunctionUrlStore(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },
