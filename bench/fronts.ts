@@ -1,6 +1,7 @@
 /**
- * (i) The HTTP fronts: a REST API proxy route (AWS_PROXY, payload 1.0) to a no-op function at 16 clients, read
- * beside the bare node:http ceiling and the direct Invoke figure of the same run.
+ * (i)–(j) The HTTP fronts: a REST API proxy route (AWS_PROXY, payload 1.0) and a function URL (AuthType NONE,
+ * payload 2.0) to a no-op function at 16 clients, read beside the bare node:http ceiling and the direct Invoke
+ * figure of the same run.
  */
 import http from 'node:http';
 import { zipSync } from 'fflate';
@@ -51,10 +52,25 @@ async function restProxyRoute(port: number, functionArn: string): Promise<string
   return `/_execute-api/${api.id}/bench/noop`;
 }
 
-export async function benchFronts(port: number, durationMs: number, warmupMs: number): Promise<{ proxy16: LoadResult }> {
-  const fn = await proxyFunction(port, 'noop-proxy');
-  const request = httpRequest('GET', await restProxyRoute(port, fn), {});
+/** A public (AuthType NONE) URL for the function; returns the path-style URL path. */
+async function functionUrl(port: number, name: string): Promise<string> {
+  const config = await send(port, 'lambda', 'POST', `/2021-10-31/functions/${name}/url`, { AuthType: 'NONE' });
+  await send(port, 'lambda', 'POST', `/2015-03-31/functions/${name}/policy`, {
+    StatementId: 'url', Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE',
+  });
+  const id = /^https?:\/\/([a-z0-9]+)\.lambda-url\./.exec(config.FunctionUrl)![1];
+  return `/_lambda-url/${id}/`;
+}
+
+async function load(port: number, urlPath: string, durationMs: number, warmupMs: number): Promise<LoadResult> {
+  const request = httpRequest('GET', urlPath, {});
   await runLoad({ port, request, clients: 16, durationMs: warmupMs });
-  const proxy16 = await runLoad({ port, request, clients: 16, durationMs, expectStatus: 200 });
-  return { proxy16 };
+  return runLoad({ port, request, clients: 16, durationMs, expectStatus: 200 });
+}
+
+export async function benchFronts(port: number, durationMs: number, warmupMs: number): Promise<{ proxy16: LoadResult; url16: LoadResult }> {
+  const fn = await proxyFunction(port, 'noop-proxy');
+  const proxy16 = await load(port, await restProxyRoute(port, fn), durationMs, warmupMs);
+  const url16 = await load(port, await functionUrl(port, 'noop-proxy'), durationMs, warmupMs);
+  return { proxy16, url16 };
 }

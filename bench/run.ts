@@ -6,7 +6,8 @@
  *  (d)–(f) SQS: the queue alone (beside the moto server when installed), the pull model end to end, and the
  *  delivery latency of an idle mapped queue (bench/sqs.ts);
  *  (g)–(h) async Event invokes: durable accepts at 16 and 64 clients, and the drain rate (bench/async.ts);
- *  (i) the HTTP fronts: an API Gateway proxy route to a no-op function at 16 clients (bench/fronts.ts).
+ *  (i)–(j) the HTTP fronts: an API Gateway proxy route and a function URL to a no-op function at 16 clients
+ *  (bench/fronts.ts).
  * BENCH_ONLY=lambda, BENCH_ONLY=sqs, BENCH_ONLY=async or BENCH_ONLY=fronts runs one part (fronts and lambda also
  * measure the bare ceiling and direct Invoke to compare with).
  */
@@ -150,6 +151,7 @@ async function benchLambkin(bare: [LoadResult, LoadResult] | undefined): Promise
     if ((ONLY === undefined || ONLY === 'fronts') && bare && sync16) {
       const fronts = await benchFronts(port, DURATION_MS, WARMUP_MS / 2);
       console.log(`${line('(i) API Gateway proxy route, 16 clients', fronts.proxy16, bare[1])}  (direct Invoke: ${fmt(sync16.perSecond, 0)}/s)`);
+      console.log(`${line('(j) function URL, 16 clients', fronts.url16, bare[1])}  (direct Invoke: ${fmt(sync16.perSecond, 0)}/s)`);
     }
   } finally {
     await stopProcess(proc);
