@@ -5,8 +5,11 @@
  *  (c) cold start: CreateFunction of a fresh function → its first successful invoke (median of 12);
  *  (d)–(f) SQS: the queue alone (beside the moto server when installed), the pull model end to end, and the
  *  delivery latency of an idle mapped queue (bench/sqs.ts);
- *  (g)–(h) async Event invokes: durable accepts at 16 and 64 clients, and the drain rate (bench/async.ts).
- * BENCH_ONLY=lambda, BENCH_ONLY=sqs or BENCH_ONLY=async runs one part.
+ *  (g)–(h) async Event invokes: durable accepts at 16 and 64 clients, and the drain rate (bench/async.ts);
+ *  (i)–(j) the HTTP fronts: an API Gateway proxy route and a function URL to a no-op function at 16 clients
+ *  (bench/fronts.ts).
+ * BENCH_ONLY=lambda, BENCH_ONLY=sqs, BENCH_ONLY=async or BENCH_ONLY=fronts runs one part (fronts and lambda also
+ * measure the bare ceiling and direct Invoke to compare with).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -16,6 +19,7 @@ import { zipSync } from 'fflate';
 import { httpRequest, runLoad, type LoadResult } from './load.js';
 import { startLambkin, startProcess, stopProcess } from './processes.js';
 import { asyncAccepts, asyncDrain } from './async.js';
+import { benchFronts } from './fronts.js';
 import { endToEnd, idleLatency, motoQueueAlone, queueAlone, sqsLines } from './sqs.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
@@ -144,6 +148,11 @@ async function benchLambkin(bare: [LoadResult, LoadResult] | undefined): Promise
     const sync16 = bare ? await benchInvoke(port, bare) : undefined;
     if (ONLY === undefined || ONLY === 'sqs') await benchSqs(port);
     if (ONLY === undefined || ONLY === 'async') await benchAsync(port, sync16);
+    if ((ONLY === undefined || ONLY === 'fronts') && bare && sync16) {
+      const fronts = await benchFronts(port, DURATION_MS, WARMUP_MS / 2);
+      console.log(`${line('(i) API Gateway proxy route, 16 clients', fronts.proxy16, bare[1])}  (direct Invoke: ${fmt(sync16.perSecond, 0)}/s)`);
+      console.log(`${line('(j) function URL, 16 clients', fronts.url16, bare[1])}  (direct Invoke: ${fmt(sync16.perSecond, 0)}/s)`);
+    }
   } finally {
     await stopProcess(proc);
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -152,7 +161,7 @@ async function benchLambkin(bare: [LoadResult, LoadResult] | undefined): Promise
 
 console.log(`lambkin bench — ${os.cpus().length} cores, node ${process.version}, ${DURATION_MS} ms per load run`);
 let bare: [LoadResult, LoadResult] | undefined;
-if (ONLY === undefined || ONLY === 'lambda') {
+if (ONLY === undefined || ONLY === 'lambda' || ONLY === 'fronts') {
   bare = await benchBare();
   console.log(line('(a) bare node:http, 1 client', bare[0]));
   console.log(line('(a) bare node:http, 16 clients', bare[1]));

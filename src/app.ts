@@ -4,6 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type LambkinConfig } from './config/config.js';
 import { createDataDir } from './config/data-dir.js';
+import { acceptsApiGateway, apiGatewayService } from './apigw/api/service.js';
+import { ApiDocuments } from './apigw/engine/api-documents.js';
+import type { HttpApi } from './apigw/engine/http-api.js';
+import { LambdaIntegration } from './apigw/engine/lambda-integration.js';
+import type { RestApi } from './apigw/engine/rest-api.js';
+import { executeApiFront } from './apigw/front/execute-api.js';
 import { systemClock } from './core/clock.js';
 import { sendRestJsonError } from './gateway/protocols/rest-json.js';
 import { createGateway } from './gateway/server.js';
@@ -21,6 +27,8 @@ import { AsyncInvocations } from './lambda/async/async-invocations.js';
 import { EventInvokeConfigs } from './lambda/control/event-invoke-configs.js';
 import { EventSourceMappings } from './lambda/control/event-source-mappings.js';
 import { FunctionPolicies } from './lambda/control/function-policies.js';
+import { FunctionUrls } from './lambda/control/function-urls.js';
+import { UrlFront } from './lambda/urls/url-front.js';
 import { ConcurrencyControl } from './lambda/invoke/concurrency.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
 import { PushInvocations } from './lambda/push/push-invocations.js';
@@ -97,6 +105,8 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   await eventInvokeConfigs.load();
   const policies = new FunctionPolicies(store);
   await policies.load();
+  const functionUrls = new FunctionUrls(store);
+  await functionUrls.load();
   const invoker = new Invoker(pool, concurrency);
   const queues = await QueueEngine.open(store, systemClock, logger);
   const asyncInvocations = await AsyncInvocations.open({
@@ -120,7 +130,15 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     rules: eventRules, gate: push, timeline: scheduleTimeline, log: logger,
     pendingRequestIds: async () => new Set((await store.asyncEvents.all()).map((e) => e.requestId)),
   });
-  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies };
+  const restApis = new ApiDocuments<RestApi>(store.apis, 'rest');
+  const httpApis = new ApiDocuments<HttpApi>(store.apis, 'http');
+  await restApis.load();
+  await httpApis.load();
+  const apiGatewayDeps = {
+    restApis, httpApis, now: () => systemClock.now(),
+    apiEndpoint: (apiId: string, origin: string) => origin.replace(/^http:\/\/(?:[^/@]*@)?[^:/]+/, `http://${apiId}.execute-api.localhost`),
+  };
+  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies, functionUrls };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
     if (path === '/_lambkin/health' && req.method === 'GET') {
@@ -159,6 +177,12 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     defaultRegion: config.region,
     log: logger,
     internal,
+    fronts: [
+      executeApiFront({ restApis, httpApis, lambda: new LambdaIntegration(functions, push, invoker, logger), log: logger }),
+      new UrlFront({
+        functionUrls, functions, policies, invoker, defaultAccount: config.accountId, maxPayloadBytes: config.maxSyncPayloadBytes, log: logger,
+      }),
+    ],
     services: [{
       name: 'sqs',
       accepts: acceptsSqs,
@@ -179,6 +203,11 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
       accepts: acceptsEvents,
       handle: eventsService({ rules: eventRules, gate: push, clock: systemClock, timeline: scheduleTimeline, log: logger }),
       sendError: (res, requestId, err) => sendEventsError(res, requestId, err),
+    }, {
+      name: 'apigateway',
+      accepts: acceptsApiGateway,
+      handle: apiGatewayService(apiGatewayDeps),
+      sendError: sendRestJsonError,
     }],
   });
   const port = await listen(server, config.host, config.port);

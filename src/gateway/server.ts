@@ -17,10 +17,21 @@ export interface ServiceEntry {
   sendError(res: ServerResponse, requestId: string, err: AwsError, api: ApiRequest): void;
 }
 
+/**
+ * An HTTP front that serves end users rather than AWS APIs (API Gateway stages, function URLs): it claims requests
+ * by Host or path before any AWS API routing and answers in its own terms.
+ */
+export interface HttpFront {
+  name: string;
+  claims(req: IncomingMessage, path: string): boolean;
+  serve(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void>;
+}
+
 export interface GatewayOptions {
   defaultAccount: string;
   defaultRegion: string;
   services: ServiceEntry[];
+  fronts?: HttpFront[];
   /** lambkin's own endpoints under /_lambkin/ (health, code downloads); answer true when handled. */
   internal: (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => boolean | Promise<boolean>;
   log: Logger;
@@ -39,6 +50,8 @@ async function dispatch(opts: GatewayOptions, req: IncomingMessage, res: ServerR
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
+  const front = opts.fronts?.find((f) => f.claims(req, path));
+  if (front) return serveFront(opts.log, front, req, res, path, q < 0 ? '' : url.slice(q + 1));
   const query = q < 0 ? EMPTY_QUERY : new URLSearchParams(url.slice(q + 1));
   if (path.startsWith('/_lambkin/')) {
     try {
@@ -70,6 +83,20 @@ async function dispatch(opts: GatewayOptions, req: IncomingMessage, res: ServerR
     await service.handle(api);
   } catch (err) {
     renderFailure(opts.log, service, api, err);
+  }
+}
+
+async function serveFront(log: Logger, front: HttpFront, req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+  try {
+    await front.serve(req, res, path, query);
+  } catch (err) {
+    log.error({ err, front: front.name, method: req.method, path }, 'front failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(500, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ message: 'Internal Server Error' }));
   }
 }
 

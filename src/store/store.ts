@@ -355,6 +355,56 @@ export interface EventsStore {
   all(): Promise<StoredEventRule[]>;
 }
 
+/** An API Gateway API (a REST API or an HTTP API) kept whole as one JSON document: routes, integrations, stages. */
+export interface ApiRecord {
+  kind: 'rest' | 'http';
+  /** Unique across accounts: it names the API's invoke host. */
+  id: string;
+  account: string;
+  region: string;
+  doc: unknown;
+}
+
+export interface ApiStore {
+  put(record: ApiRecord): Promise<void>;
+  delete(kind: ApiRecord['kind'], id: string): Promise<void>;
+  all(): Promise<ApiRecord[]>;
+}
+
+/** A function URL (lambda-api.md §5 CreateFunctionUrlConfig): one per function and qualifier. */
+export interface FunctionUrlRecord {
+  /** The URL's id: 32 lower-case letters and digits, unique across accounts and regions. */
+  urlId: string;
+  account: string;
+  region: string;
+  functionName: string;
+  /** '' for the unqualified function ($LATEST), else the alias. */
+  qualifier: string;
+  authType: 'NONE' | 'AWS_IAM';
+  cors?: FunctionUrlCors;
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  creationMs: number;
+  lastModifiedMs: number;
+}
+
+/** The `Cors` member as the API shows it; unset members are absent. */
+export interface FunctionUrlCors {
+  AllowCredentials?: boolean;
+  AllowHeaders?: string[];
+  AllowMethods?: string[];
+  AllowOrigins?: string[];
+  ExposeHeaders?: string[];
+  MaxAge?: number;
+}
+
+export interface FunctionUrlStore {
+  /** Inserts or replaces the URL of this function and qualifier. */
+  put(record: FunctionUrlRecord): Promise<void>;
+  delete(account: string, region: string, functionName: string, qualifier: string): Promise<void>;
+  deleteFunction(account: string, region: string, functionName: string): Promise<void>;
+  all(): Promise<FunctionUrlRecord[]>;
+}
+
 export interface Store {
   functions: FunctionStore;
   eventSourceMappings: EventSourceMappingStore;
@@ -365,6 +415,8 @@ export interface Store {
   policies: PolicyStore;
   sns: SnsStore;
   events: EventsStore;
+  apis: ApiStore;
+  functionUrls: FunctionUrlStore;
   /** A small key/value area for server-level state (secrets, schema facts). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

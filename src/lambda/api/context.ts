@@ -6,6 +6,7 @@ import type { EventInvokeConfigs } from '../control/event-invoke-configs.js';
 import type { EventSourceMappings } from '../control/event-source-mappings.js';
 import type { FunctionPolicies } from '../control/function-policies.js';
 import type { FunctionRegistry } from '../control/function-registry.js';
+import type { FunctionUrls } from '../control/function-urls.js';
 import type { AsyncInvocations } from '../async/async-invocations.js';
 import type { ConcurrencyControl } from '../invoke/concurrency.js';
 import type { Invoker } from '../invoke/invoker.js';
@@ -28,6 +29,7 @@ export interface LambdaDeps {
   concurrency: ConcurrencyControl;
   asyncInvocations: AsyncInvocations;
   policies: FunctionPolicies;
+  functionUrls: FunctionUrls;
 }
 
 export type LambdaHandler = (api: ApiRequest, params: string[], deps: LambdaDeps) => Promise<void>;

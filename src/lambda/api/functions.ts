@@ -157,6 +157,7 @@ export const deleteFunction: LambdaHandler = async (api, [raw], deps) => {
   // What belongs to the function goes with it; its mappings stay, as on AWS (lambda-api.md §5).
   await deps.eventInvokeConfigs.deleteFunction(ref.scope, ref.name);
   await deps.policies.deleteFunction(ref.scope, ref.name);
+  await deps.functionUrls.deleteFunction(ref.scope, ref.name);
   await deps.concurrency.unreserve(ref.scope, ref.name);
   sendJson(api.res, api.requestId, 204);
 };

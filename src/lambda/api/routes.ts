@@ -11,6 +11,9 @@ import { deleteFunctionConcurrency, getAccountSettings, getFunctionConcurrency, 
 import {
   deleteEventInvokeConfig, getEventInvokeConfig, listEventInvokeConfigs, putEventInvokeConfig, updateEventInvokeConfig,
 } from './event-invoke-configs.js';
+import {
+  createFunctionUrlConfig, deleteFunctionUrlConfig, getFunctionUrlConfig, listFunctionUrlConfigs, updateFunctionUrlConfig,
+} from './function-urls.js';
 import { invoke, invokeAsync } from './invoke.js';
 import { addPermission, getPolicy, removePermission } from './policies.js';
 
@@ -46,6 +49,11 @@ export const LAMBDA_ROUTES: readonly Route<LambdaHandler>[] = [
   { method: 'GET', pattern: dated('2019-09-25', '/event-invoke-config'), handler: getEventInvokeConfig },
   { method: 'DELETE', pattern: dated('2019-09-25', '/event-invoke-config'), handler: deleteEventInvokeConfig },
   { method: 'GET', pattern: dated('2019-09-25', '/event-invoke-config/list'), handler: listEventInvokeConfigs },
+  { method: 'POST', pattern: dated('2021-10-31', '/url'), handler: createFunctionUrlConfig },
+  { method: 'GET', pattern: dated('2021-10-31', '/url'), handler: getFunctionUrlConfig },
+  { method: 'PUT', pattern: dated('2021-10-31', '/url'), handler: updateFunctionUrlConfig },
+  { method: 'DELETE', pattern: dated('2021-10-31', '/url'), handler: deleteFunctionUrlConfig },
+  { method: 'GET', pattern: dated('2021-10-31', '/urls'), handler: listFunctionUrlConfigs },
   { method: 'GET', pattern: /^\/2016-08-19\/account-settings\/?$/, handler: getAccountSettings },
   { method: 'POST', pattern: dated('2014-11-13', '/invoke-async'), handler: invokeAsync },
 ];

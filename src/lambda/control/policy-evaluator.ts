@@ -1,7 +1,10 @@
 import type { PolicyStatement } from '../../store/store.js';
 
-/** Who asks: an AWS service (push triggers) or an identity of an account. */
-export type Principal = { service: string } | { account: string; arn?: string };
+/**
+ * Who asks: an AWS service (push triggers), an identity of an account, or nobody in particular (an unauthenticated
+ * function URL request, which only `"Principal": "*"` or `{"AWS": "*"}` lets in).
+ */
+export type Principal = { service: string } | { account: string; arn?: string } | { anonymous: true };
 
 export interface AccessRequest {
   principal: Principal;
@@ -21,9 +24,20 @@ const list = (v: Values): string[] => (v === undefined ? [] : Array.isArray(v) ?
 
 /** IAM's `*` (any run) and `?` (one character) wildcards; the rest is literal. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+  const key = ignoreCase ? `i:${pattern}` : `s:${pattern}`;
+  let re = compiled.get(key);
+  if (!re) {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
+    // Policies are few and small; the bound only guards against unbounded growth from many distinct patterns.
+    if (compiled.size >= 1000) compiled.clear();
+    compiled.set(key, re);
+  }
+  return re.test(value);
 }
+
+/** Patterns compiled once: every push and every API call through a front evaluates the same few statements. */
+const compiled = new Map<string, RegExp>();
 
 /** ArnLike: the six colon-separated parts are matched one by one, so `*` never spans a `:`. */
 function arnLike(pattern: string, value: string): boolean {
@@ -74,6 +88,7 @@ function lookup(context: Record<string, string | undefined>, key: string): strin
 
 function principalMatches(p: PolicyStatement['Principal'], who: Principal): boolean {
   if (p === '*') return true;
+  if ('anonymous' in who) return list(p.AWS as Values).includes('*');
   if ('service' in who) return list(p.Service as Values).includes(who.service) || list(p.AWS as Values).includes('*');
   return list(p.AWS as Values).some((a) => a === '*' || a === who.account || a === `arn:aws:iam::${who.account}:root` || a === who.arn);
 }

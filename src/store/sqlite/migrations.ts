@@ -90,4 +90,21 @@ export const MIGRATIONS: readonly string[] = [
      last_fire INTEGER,
      PRIMARY KEY (account, region, bus, name)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE apis (
+     kind TEXT NOT NULL,
+     id TEXT NOT NULL,
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (kind, id)
+   ) WITHOUT ROWID;`,
+  `CREATE TABLE function_urls (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     function_name TEXT NOT NULL,
+     qualifier TEXT NOT NULL,
+     url_id TEXT NOT NULL UNIQUE,
+     record TEXT NOT NULL,
+     PRIMARY KEY (account, region, function_name, qualifier)
+   ) WITHOUT ROWID;`,
 ];

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type {
-  ConcurrencyRecord, ConcurrencyStore, EventInvokeConfigRecord, EventInvokeConfigStore, PolicyRecord, PolicyStore,
+  ApiRecord, ApiStore, ConcurrencyRecord, ConcurrencyStore, EventInvokeConfigRecord, EventInvokeConfigStore, PolicyRecord, PolicyStore,
 } from '../store.js';
 
 /** Event invoke configurations: few, read whole at start-up, one JSON record per function and qualifier. */
@@ -94,5 +94,34 @@ export class SqlitePolicyStore implements PolicyStore {
 
   async all(): Promise<PolicyRecord[]> {
     return (this.stmt.all.all() as { record: string }[]).map((r) => JSON.parse(r.record) as PolicyRecord);
+  }
+}
+
+/** API Gateway APIs: one JSON document per API, read whole at start-up. */
+export class SqliteApiStore implements ApiStore {
+  private readonly stmt;
+
+  constructor(db: Database.Database) {
+    this.stmt = {
+      put: db.prepare(
+        `INSERT INTO apis (kind, id, account, region, record) VALUES (?,?,?,?,?)
+         ON CONFLICT(kind, id) DO UPDATE SET record=excluded.record`,
+      ),
+      delete: db.prepare('DELETE FROM apis WHERE kind=? AND id=?'),
+      all: db.prepare('SELECT kind, id, account, region, record FROM apis'),
+    };
+  }
+
+  async put(r: ApiRecord): Promise<void> {
+    this.stmt.put.run(r.kind, r.id, r.account, r.region, JSON.stringify(r.doc));
+  }
+
+  async delete(kind: ApiRecord['kind'], id: string): Promise<void> {
+    this.stmt.delete.run(kind, id);
+  }
+
+  async all(): Promise<ApiRecord[]> {
+    return (this.stmt.all.all() as { kind: ApiRecord['kind']; id: string; account: string; region: string; record: string }[])
+      .map((r) => ({ kind: r.kind, id: r.id, account: r.account, region: r.region, doc: JSON.parse(r.record) }));
   }
 }

@@ -8,7 +8,8 @@ import { SqliteEventsStore } from './events-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteQueueStore } from './queue-store.js';
 import { SqliteSnsStore } from './sns-store.js';
-import { SqliteConcurrencyStore, SqliteEventInvokeConfigStore, SqlitePolicyStore } from './settings-stores.js';
+import { SqliteFunctionUrlStore } from './function-url-store.js';
+import { SqliteApiStore, SqliteConcurrencyStore, SqliteEventInvokeConfigStore, SqlitePolicyStore } from './settings-stores.js';
 
 /** `$LATEST` sorts before version 1, 2, ...: ListVersionsByFunction and ListFunctions order by this. */
 const versionOrder = (version: string): number => (version === '$LATEST' ? 0 : Number(version));
@@ -116,6 +117,8 @@ export function openSqliteStore(dataDir: string, synchronous: 'FULL' | 'NORMAL')
     policies: new SqlitePolicyStore(db),
     sns: new SqliteSnsStore(db),
     events: new SqliteEventsStore(db),
+    apis: new SqliteApiStore(db),
+    functionUrls: new SqliteFunctionUrlStore(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },

@@ -1,0 +1,114 @@
+import { selectPath } from '../../events/engine/target-input.js';
+import { renderTemplate, type TemplateInput } from './mapping-template.js';
+import type { Integration, IntegrationResponse } from './rest-api.js';
+
+/** The non-proxy (`AWS`) Lambda integration of REST APIs: request mapping, invocation type and integration responses. */
+
+const INVOCATION_HEADER = 'integration.request.header.x-amz-invocation-type';
+
+/** A method request parameter's value (`method.request.header.X`, `.querystring.q`, `.path.p`), else undefined. */
+function methodParameter(source: string, input: TemplateInput): string | undefined {
+  const m = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(source);
+  if (!m) return undefined;
+  const where = m[1] as 'header' | 'querystring' | 'path';
+  const map = input.params[where];
+  if (where !== 'header') return map[m[2]!];
+  const lower = m[2]!.toLowerCase();
+  const key = Object.keys(map).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : map[key];
+}
+
+/**
+ * `Event` when the integration maps `X-Amz-Invocation-Type` to `'Event'`, or to a method request header the client
+ * set to `Event` (invocation-semantics.md §6.3); otherwise `RequestResponse`.
+ */
+export function invocationType(integration: Integration, input: TemplateInput): 'Event' | 'RequestResponse' {
+  const entry = Object.entries(integration.requestParameters ?? {}).find(([k]) => k.toLowerCase() === INVOCATION_HEADER);
+  if (!entry) return 'RequestResponse';
+  const source = entry[1];
+  const value = /^'(.*)'$/s.exec(source)?.[1] ?? methodParameter(source, input);
+  return value?.trim() === 'Event' ? 'Event' : 'RequestResponse';
+}
+
+export type RequestMapping = { body: string } | { unsupportedMediaType: true };
+
+/** The request template for the request's content type, or passthrough per `passthroughBehavior`. */
+export function mapRequest(integration: Integration, contentType: string | undefined, input: TemplateInput): RequestMapping {
+  const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  const templates = integration.requestTemplates ?? {};
+  const key = Object.keys(templates).find((k) => k.toLowerCase() === type);
+  if (key !== undefined) return { body: templates[key] === '' ? input.body : renderTemplate(templates[key]!, input) };
+  const none = Object.keys(templates).length === 0;
+  if (integration.passthroughBehavior === 'WHEN_NO_MATCH' || (integration.passthroughBehavior === 'WHEN_NO_TEMPLATES' && none)) {
+    return { body: input.body };
+  }
+  return { unsupportedMediaType: true };
+}
+
+/** `errorMessage` of a function error payload (`{"errorMessage": ..., "errorType": ...}`). */
+function errorMessage(payload: string): string {
+  try {
+    const parsed = JSON.parse(payload) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Which integration response answers: a function error's `errorMessage` is matched (whole, as Java's
+ * `String.matches`) against each selection pattern; a success, or an error no pattern matches, takes the default
+ * response (the one without a pattern).
+ */
+export function selectResponse(integration: Integration, functionError: boolean, payload: string): IntegrationResponse | undefined {
+  const responses = Object.values(integration.integrationResponses ?? {});
+  if (functionError) {
+    const message = errorMessage(payload);
+    const hit = responses.find((r) => r.selectionPattern !== undefined && r.selectionPattern !== '' && new RegExp(`^(?:${r.selectionPattern})$`, 's').test(message));
+    if (hit) return hit;
+  }
+  return responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === '');
+}
+
+export interface MappedResponse {
+  status: number;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+/** Applies the integration response: status, response template (JSON by default) and header mappings. */
+export function mapResponse(response: IntegrationResponse, payload: string, input: TemplateInput): MappedResponse {
+  const templates = response.responseTemplates ?? {};
+  const key = Object.keys(templates).find((k) => k.toLowerCase() === 'application/json') ?? Object.keys(templates)[0];
+  const template = key === undefined ? undefined : templates[key];
+  const body = template === undefined || template === '' ? payload : renderTemplate(template, { ...input, body: payload });
+  const headers: Array<[string, string]> = [['Content-Type', key ?? 'application/json']];
+  let parsed: unknown;
+  for (const [target, source] of Object.entries(response.responseParameters ?? {})) {
+    const name = /^method\.response\.header\.(.+)$/.exec(target)?.[1];
+    if (!name) continue;
+    const literal = /^'(.*)'$/s.exec(source);
+    let value: string | undefined;
+    if (literal) {
+      value = literal[1];
+    } else if (source.startsWith('integration.response.body')) {
+      parsed ??= safeJson(payload);
+      const picked = source === 'integration.response.body' ? parsed : selectPath(parsed, `$${source.slice('integration.response.body'.length)}`);
+      value = picked === undefined ? undefined : typeof picked === 'string' ? picked : JSON.stringify(picked);
+    }
+    if (value !== undefined) {
+      const existing = headers.findIndex(([k]) => k.toLowerCase() === name.toLowerCase());
+      if (existing >= 0) headers.splice(existing, 1);
+      headers.push([name, value]);
+    }
+  }
+  return { status: Number(response.statusCode), headers, body };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

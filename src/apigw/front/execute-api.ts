@@ -1,0 +1,251 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { newRequestId } from '../../core/ids.js';
+import type { HttpFront } from '../../gateway/server.js';
+import type { ApiDocuments, Owned } from '../engine/api-documents.js';
+import { invocationType, mapRequest, mapResponse, selectResponse } from '../engine/custom-integration.js';
+import { httpLambdaTarget, stageConfig, type HttpApi } from '../engine/http-api.js';
+import { headerPairs, headerValue, isTextContentType, matchesMediaType, queryPairs, type HttpRequest } from '../engine/http-request.js';
+import type { CallOutcome, LambdaIntegration } from '../engine/lambda-integration.js';
+import { TemplateError, type TemplateInput } from '../engine/mapping-template.js';
+import { payloadV1, payloadV2, type RouteMatch } from '../engine/proxy-event.js';
+import { frontError, MalformedProxyResponse, responseV1, responseV2, type HttpResponse } from '../engine/proxy-response.js';
+import { lambdaTarget, type Method, type Resource, type RestApi } from '../engine/rest-api.js';
+import { bestMatch, selectRoute } from '../engine/routes.js';
+import type { Logger } from 'pino';
+
+/** API Gateway's payload limit: 10 MB. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** `<api-id>.execute-api.localhost[:port]`, optionally with a region label before `localhost`. */
+const HOST = /^([a-z0-9]{10})\.execute-api(?:\.[a-z0-9-]+)?\.localhost(?::\d+)?$/i;
+/** The path-style form that needs no DNS: `/_execute-api/<api-id>/<stage>/<path>`. */
+export const PATH_PREFIX = '/_execute-api/';
+
+export interface ExecuteApiDeps {
+  restApis: ApiDocuments<RestApi>;
+  httpApis: ApiDocuments<HttpApi>;
+  lambda: LambdaIntegration;
+  log: Logger;
+}
+
+/** Where a request is addressed: the API id and the path after it (stage included), as sent. */
+function address(req: IncomingMessage, path: string): { apiId: string; rest: string; domain: string } | undefined {
+  const host = req.headers.host ?? '';
+  const hostMatch = HOST.exec(host);
+  if (hostMatch) return { apiId: hostMatch[1]!.toLowerCase(), rest: path, domain: host.replace(/:\d+$/, '') };
+  if (!path.startsWith(PATH_PREFIX)) return undefined;
+  const tail = path.slice(PATH_PREFIX.length);
+  const slash = tail.indexOf('/');
+  const apiId = slash < 0 ? tail : tail.slice(0, slash);
+  return { apiId, rest: slash < 0 ? '/' : tail.slice(slash), domain: `${apiId}.execute-api.localhost` };
+}
+
+const REST_ERROR = 'InternalServerErrorException';
+
+/** The stage URLs of REST and HTTP APIs (issue 6): finds the API, stage and route, calls the function, answers. */
+export function executeApiFront(deps: ExecuteApiDeps): HttpFront {
+  return {
+    name: 'execute-api',
+    claims: (req, path) => HOST.test(req.headers.host ?? '') || path.startsWith(PATH_PREFIX),
+    serve: async (req, res, path, query) => {
+      const where = address(req, path)!;
+      const requestId = newRequestId();
+      const rest = deps.restApis.byApiId(where.apiId);
+      const http = rest ? undefined : deps.httpApis.byApiId(where.apiId);
+      if (!rest && !http) {
+        req.resume();
+        return send(res, requestId, frontError(404, 'Not Found'));
+      }
+      const body = await readCapped(req);
+      if (body === undefined) return send(res, requestId, frontError(413, 'Request Too Long'), true);
+      const request: HttpRequest = {
+        method: req.method ?? 'GET', rawPath: where.rest, rawQueryString: query, headers: headerPairs(req.rawHeaders), body,
+        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''), protocol: `HTTP/${req.httpVersion}`,
+        domainName: where.domain, timeMs: Date.now(), requestId,
+      };
+      const answer = rest ? await serveRest(deps, rest, request) : await serveHttp(deps, http!, request);
+      send(res, requestId, answer);
+    },
+  };
+}
+
+function readCapped(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, requestId: string, r: HttpResponse, close = false): void {
+  const flat: string[] = [];
+  for (const [k, v] of r.headers) flat.push(k, v);
+  flat.push('x-amzn-RequestId', requestId, 'Content-Length', String(r.body.length));
+  if (close) flat.push('Connection', 'close');
+  res.writeHead(r.status, flat);
+  res.end(r.body);
+}
+
+const segments = (rawPath: string) => rawPath.split('/').filter((s) => s !== '');
+
+function sourceArn(owner: Owned<unknown>, stage: string, method: string, path: string): string {
+  return `arn:aws:execute-api:${owner.region}:${owner.account}:${owner.id}/${stage}/${method}/${path.replace(/^\//, '')}`;
+}
+
+function templateInput(req: HttpRequest, pathParameters: Record<string, string>, context: Record<string, unknown>, stageVariables: Record<string, string>): TemplateInput {
+  const header: Record<string, string> = {};
+  for (const [k, v] of req.headers) header[k] = v;
+  const querystring: Record<string, string> = {};
+  for (const [k, v] of queryPairs(req.rawQueryString)) querystring[k] = v;
+  return { body: req.body.toString('utf8'), params: { path: pathParameters, querystring, header }, context, stageVariables };
+}
+
+// ---- REST APIs ----------------------------------------------------------------------------------------------------
+
+const restInternalError = () => frontError(500, 'Internal server error', REST_ERROR);
+
+async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpRequest): Promise<HttpResponse> {
+  const [stageName, ...rest] = segments(req.rawPath);
+  const stage = stageName === undefined ? undefined : owned.doc.stages[decodeURIComponent(stageName)];
+  if (!stage) return frontError(403, 'Forbidden', 'ForbiddenException');
+  const deployment = owned.doc.deployments[stage.deploymentId];
+  if (!deployment) return frontError(403, 'Forbidden', 'ForbiddenException');
+  const path = `/${rest.join('/')}`;
+  const hit = bestMatch(Object.values(deployment.snapshot.resources), (r: Resource) => r.path, path);
+  const method: Method | undefined = hit?.candidate.resourceMethods?.[req.method] ?? hit?.candidate.resourceMethods?.ANY;
+  if (!hit || !method) return frontError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException');
+  if (method.authorizationType === 'AWS_IAM' && !/^AWS4-HMAC-SHA256 /.test(headerValue(req, 'authorization') ?? '')) {
+    return frontError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException');
+  }
+  const integration = method.methodIntegration;
+  const functionArn = lambdaTarget(integration?.uri);
+  if (!integration || !functionArn || integration.httpMethod !== 'POST') {
+    deps.log.warn({ api: owned.id, path: hit.candidate.path, method: req.method }, 'API request failed: the method has no Lambda integration lambkin can call (AWS or AWS_PROXY, POST)');
+    return restInternalError();
+  }
+  const resource = hit.candidate;
+  const request = { ...req, rawPath: path };
+  const stageVariables = stage.variables ?? {};
+  const call = {
+    functionArn, sourceArn: sourceArn(owned, stage.stageName, req.method, resource.path), sourceAccount: owned.account,
+    requestId: req.requestId, timeoutMs: integration.timeoutInMillis,
+  };
+  if (integration.type === 'AWS_PROXY') {
+    const route: RouteMatch = {
+      accountId: owned.account, apiId: owned.id, stage: stage.stageName, resource: resource.path, resourceId: resource.id,
+      pathParameters: hit.match.pathParameters, stageVariables,
+      binaryBody: matchesMediaType(headerValue(req, 'content-type'), deployment.snapshot.binaryMediaTypes),
+    };
+    const outcome = await deps.lambda.call({ ...call, payload: Buffer.from(JSON.stringify(payloadV1(request, route))) }, 'RequestResponse');
+    return proxyAnswer(deps, outcome, responseV1, () => frontError(502, 'Internal server error', REST_ERROR), restInternalError,
+      () => frontError(504, 'Endpoint request timed out', 'IntegrationTimeoutException'));
+  }
+  if (integration.type !== 'AWS') return restInternalError();
+  const context = {
+    accountId: owned.account, apiId: owned.id, httpMethod: req.method, requestId: req.requestId, extendedRequestId: req.requestId,
+    resourceId: resource.id, resourcePath: resource.path, stage: stage.stageName, path: `/${stage.stageName}${path}`, protocol: req.protocol,
+    requestTime: new Date(req.timeMs).toUTCString(), requestTimeEpoch: req.timeMs, domainName: req.domainName,
+    identity: { sourceIp: req.sourceIp, userAgent: headerValue(req, 'user-agent') ?? '', accountId: '', caller: '', user: '', userArn: '' },
+  };
+  const input = templateInput(request, hit.match.pathParameters, context, stageVariables);
+  try {
+    const mapped = mapRequest(integration, headerValue(req, 'content-type'), input);
+    if ('unsupportedMediaType' in mapped) return frontError(415, 'Unsupported Media Type', 'UnsupportedMediaTypeException');
+    if (!isJson(mapped.body)) {
+      deps.log.warn({ api: owned.id, path: resource.path }, 'API request failed: the mapped request body is not JSON, so Lambda refuses it');
+      return restInternalError();
+    }
+    const type = invocationType(integration, input);
+    const outcome = await deps.lambda.call({ ...call, payload: Buffer.from(mapped.body) }, type);
+    if (outcome.kind === 'failed') return restInternalError();
+    if (outcome.kind === 'timeout') return frontError(504, 'Endpoint request timed out', 'IntegrationTimeoutException');
+    const payload = outcome.kind === 'result' ? outcome.result.payload.toString('utf8') : '';
+    const functionError = outcome.kind === 'result' && outcome.result.functionError;
+    const selected = selectResponse(integration, functionError, payload);
+    if (!selected) {
+      deps.log.warn({ api: owned.id, path: resource.path }, 'API request failed: no integration response matches and none is the default');
+      return restInternalError();
+    }
+    const answer = mapResponse(selected, payload, input);
+    return { status: answer.status, headers: answer.headers, body: Buffer.from(answer.body) };
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    deps.log.warn({ api: owned.id, path: resource.path, err: err.message }, 'API request failed: mapping template');
+    return restInternalError();
+  }
+}
+
+function isJson(text: string): boolean {
+  if (text.trim() === '') return true;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A proxy integration's answer: the function's response mapped, or the front's own error. */
+function proxyAnswer(
+  deps: ExecuteApiDeps, outcome: CallOutcome, map: (payload: string) => HttpResponse, bad: () => HttpResponse, failed: () => HttpResponse,
+  timedOut: () => HttpResponse,
+): HttpResponse {
+  if (outcome.kind === 'failed' || outcome.kind === 'accepted') return failed();
+  if (outcome.kind === 'timeout') return timedOut();
+  if (outcome.result.functionError) return bad();
+  try {
+    return map(outcome.result.payload.toString('utf8'));
+  } catch (err) {
+    if (!(err instanceof MalformedProxyResponse)) throw err;
+    deps.log.warn({ reason: err.message }, 'API request failed: malformed Lambda proxy response');
+    return bad();
+  }
+}
+
+// ---- HTTP APIs ----------------------------------------------------------------------------------------------------
+
+async function serveHttp(deps: ExecuteApiDeps, owned: Owned<HttpApi>, req: HttpRequest): Promise<HttpResponse> {
+  const api = owned.doc;
+  const parts = segments(req.rawPath);
+  const first = parts[0] === undefined ? undefined : decodeURIComponent(parts[0]);
+  const named = first !== undefined && first !== '$default' ? api.stages[first] : undefined;
+  const stage = named ?? api.stages.$default;
+  if (!stage) return frontError(404, 'Not Found');
+  const path = named ? `/${parts.slice(1).join('/')}` : req.rawPath;
+  const config = stageConfig(api, stage);
+  const selected = config ? selectRoute(Object.values(config.routes), req.method, path) : undefined;
+  const integrationId = selected?.route.target ? /^integrations\/(.+)$/.exec(selected.route.target)?.[1] : undefined;
+  const integration = integrationId ? config!.integrations[integrationId] : undefined;
+  if (!selected || !integration) return frontError(404, 'Not Found');
+  const functionArn = integration.integrationType === 'AWS_PROXY' ? httpLambdaTarget(integration.integrationUri) : undefined;
+  const internal = () => frontError(500, 'Internal Server Error');
+  if (!functionArn) {
+    deps.log.warn({ api: owned.id, route: selected.route.routeKey }, 'API request failed: the route\'s integration is not a Lambda proxy integration');
+    return internal();
+  }
+  const routeKey = selected.route.routeKey;
+  const request = { ...req, rawPath: path };
+  const route = {
+    accountId: owned.account, apiId: owned.id, stage: stage.stageName, resource: routeKey, routeKey, pathParameters: selected.pathParameters,
+    stageVariables: stage.stageVariables ?? {}, binaryBody: false,
+  };
+  const v2 = integration.payloadFormatVersion === '2.0';
+  const event = v2 ? payloadV2(request, route) : payloadV1(request, { ...route, binaryBody: !isTextContentType(headerValue(req, 'content-type')) }, true);
+  const arnPath = routeKey === '$default' ? '$default' : `${req.method}${routeKey.slice(routeKey.indexOf(' ') + 1)}`;
+  const outcome = await deps.lambda.call({
+    functionArn, sourceArn: `arn:aws:execute-api:${owned.region}:${owned.account}:${owned.id}/${stage.stageName}/${arnPath}`,
+    sourceAccount: owned.account, payload: Buffer.from(JSON.stringify(event)), requestId: req.requestId, timeoutMs: integration.timeoutInMillis,
+  }, 'RequestResponse');
+  return proxyAnswer(deps, outcome, v2 ? responseV2 : responseV1, () => frontError(502, 'Internal Server Error'), internal,
+    () => frontError(503, 'Service Unavailable'));
+}

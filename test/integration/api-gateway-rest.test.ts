@@ -1,0 +1,394 @@
+// REST APIs (API Gateway v1) built through the real SDK v3 and called with plain HTTP: proxy (payload 1.0, sync),
+// non-proxy with mapping templates, async fixed in the integration or chosen by the client's X-Amz-Invocation-Type,
+// greedy paths, repeated query keys, binary bodies, error mapping, a missing permission (invocation-semantics.md §6).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, DeleteRestApiCommand, GetResourcesCommand,
+  GetRestApiCommand, GetRestApisCommand, GetStagesCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand,
+  PutMethodResponseCommand, UpdateRestApiCommand,
+} from '@aws-sdk/client-api-gateway';
+import { AddPermissionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createQueue, queueDepth, receiveJson, REPORTER, type Report } from '../helpers/async.js';
+import { expectAwsError } from '../helpers/aws-errors.js';
+import { deploy } from '../helpers/functions.js';
+import { call } from '../helpers/http.js';
+import { startServer, tempDir, TEST_CREDENTIALS } from '../helpers/server.js';
+
+const ACCOUNT = '000000000000';
+const REGION = 'us-east-1';
+const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+const lambdaUri = (name: string) => `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${fnArn(name)}/invocations`;
+
+/** Proxy function: answers with the event it got; `?status=` and `?mode=` steer the answer. */
+const ECHO = {
+  'index.mjs': `export const handler = async (event) => {
+    const q = event.queryStringParameters || {};
+    if (q.mode === 'throw') throw new Error('boom');
+    if (q.mode === 'malformed') return { statusCode: 200, body: { not: 'a string' } };
+    if (q.mode === 'binary') return { statusCode: 200, headers: { 'Content-Type': 'image/png' }, body: Buffer.from([137, 80, 78, 71]).toString('base64'), isBase64Encoded: true };
+    return { statusCode: Number(q.status || 200), headers: { 'Content-Type': 'application/json', 'X-Echo': 'yes' }, multiValueHeaders: { 'X-Multi': ['a', 'b'] }, body: JSON.stringify(event) };
+  };`,
+};
+
+/** Non-proxy function: gets whatever the request template made; fails when asked to. */
+const CUSTOM = {
+  'index.mjs': `export const handler = async (event) => {
+    if (event.fail) throw new Error(event.fail);
+    return { received: event, sum: (event.a || 0) + (event.b || 0) };
+  };`,
+};
+
+let srv: Awaited<ReturnType<typeof startServer>>;
+let lambda: LambdaClient;
+let apigw: APIGatewayClient;
+let sqs: SQSClient;
+let echoFn: string;
+let customFn: string;
+
+before(async () => {
+  srv = await startServer({ spareRuntimes: 1 });
+  lambda = srv.lambda;
+  const client = { endpoint: srv.url, region: REGION, credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+  apigw = new APIGatewayClient(client);
+  sqs = new SQSClient(client);
+  echoFn = await deploy(lambda, ECHO);
+  customFn = await deploy(lambda, CUSTOM);
+});
+after(async () => {
+  apigw?.destroy();
+  sqs?.destroy();
+  await srv?.close();
+});
+
+async function allowApi(fn: string, apiId: string, sid = `apigw-${apiId}`): Promise<void> {
+  await lambda.send(new AddPermissionCommand({
+    FunctionName: fn, StatementId: sid, Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
+    SourceArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${apiId}/*`,
+  }));
+}
+
+interface Api {
+  id: string;
+  rootId: string;
+}
+
+async function newApi(extra: { binaryMediaTypes?: string[] } = {}): Promise<Api> {
+  const out = await apigw.send(new CreateRestApiCommand({ name: 'test-api', ...extra }));
+  return { id: out.id!, rootId: out.rootResourceId! };
+}
+
+async function resource(api: Api, parentId: string, pathPart: string): Promise<string> {
+  return (await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId, pathPart }))).id!;
+}
+
+async function proxyMethod(api: Api, resourceId: string, fn: string, httpMethod = 'ANY'): Promise<void> {
+  await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId, httpMethod, authorizationType: 'NONE' }));
+  await apigw.send(new PutIntegrationCommand({
+    restApiId: api.id, resourceId, httpMethod, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: lambdaUri(fn),
+  }));
+}
+
+async function deployStage(api: Api, stageName = 'prod'): Promise<void> {
+  await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName }));
+}
+
+const stageUrl = (api: Api, stage = 'prod') => `${srv.url}/_execute-api/${api.id}/${stage}`;
+
+describe('proxy integration (AWS_PROXY, payload 1.0)', () => {
+  let api: Api;
+  before(async () => {
+    api = await newApi({ binaryMediaTypes: ['image/png'] });
+    const items = await resource(api, api.rootId, 'items');
+    const item = await resource(api, items, '{id}');
+    await proxyMethod(api, item, echoFn, 'GET');
+    await proxyMethod(api, item, echoFn, 'POST');
+    const greedy = await resource(api, api.rootId, '{proxy+}');
+    await proxyMethod(api, greedy, echoFn);
+    await allowApi(echoFn, api.id);
+    await deployStage(api);
+  });
+
+  test('the function gets the 1.0 event and its answer becomes the HTTP response', async () => {
+    const res = await call(`${stageUrl(api)}/items/a%20b?x=1&x=2&y=hello+world`, { headers: { 'X-Custom': 'v1', Cookie: 'c=1' } });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.headers['x-echo'], 'yes');
+    assert.equal(res.headers['x-multi'], 'a, b');
+    const e = res.json;
+    assert.equal(e.resource, '/items/{id}');
+    assert.equal(e.path, '/items/a b');
+    assert.equal(e.httpMethod, 'GET');
+    assert.deepEqual(e.pathParameters, { id: 'a b' });
+    assert.deepEqual(e.queryStringParameters, { x: '2', y: 'hello world' });
+    assert.deepEqual(e.multiValueQueryStringParameters, { x: ['1', '2'], y: ['hello world'] });
+    assert.equal(e.headers['X-Custom'], 'v1');
+    assert.deepEqual(e.multiValueHeaders['X-Custom'], ['v1']);
+    assert.equal(e.stageVariables, null);
+    assert.equal(e.body, null);
+    assert.equal(e.isBase64Encoded, false);
+    assert.equal(e.requestContext.stage, 'prod');
+    assert.equal(e.requestContext.apiId, api.id);
+    assert.equal(e.requestContext.accountId, ACCOUNT);
+    assert.equal(e.requestContext.resourcePath, '/items/{id}');
+    assert.equal(e.requestContext.path, '/prod/items/a b');
+    assert.equal(e.requestContext.httpMethod, 'GET');
+    assert.equal(e.requestContext.identity.sourceIp, '127.0.0.1');
+    assert.match(e.requestContext.requestTime, /^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000$/);
+    assert.equal(e.requestContext.requestId, res.headers['x-amzn-requestid']);
+  });
+
+  test('a JSON body arrives as text; a binary media type arrives base64; base64 answers are decoded', async () => {
+    const json = await call(`${stageUrl(api)}/items/7`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"k":1}' });
+    assert.equal(json.json.body, '{"k":1}');
+    assert.equal(json.json.isBase64Encoded, false);
+    const png = Buffer.from([137, 80, 78, 71, 0, 255]);
+    const bin = await call(`${stageUrl(api)}/items/7`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png });
+    assert.equal(bin.json.isBase64Encoded, true);
+    assert.deepEqual(Buffer.from(bin.json.body, 'base64'), png);
+    const out = await call(`${stageUrl(api)}/items/7?mode=binary`);
+    assert.equal(out.headers['content-type'], 'image/png');
+    assert.deepEqual([...out.body], [137, 80, 78, 71]);
+  });
+
+  test('greedy paths take the rest of the path; literal resources win over them', async () => {
+    const res = await call(`${stageUrl(api)}/deep/er/path?z=1`, { method: 'DELETE' });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.resource, '/{proxy+}');
+    assert.deepEqual(res.json.pathParameters, { proxy: 'deep/er/path' });
+    assert.equal(res.json.httpMethod, 'DELETE');
+  });
+
+  test('host-style addressing: <api-id>.execute-api.localhost:<port>/<stage>/<path>', async () => {
+    const port = new URL(srv.url).port;
+    const res = await call(`${srv.url}/prod/items/9`, { host: `${api.id}.execute-api.localhost:${port}` });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.json.pathParameters, { id: '9' });
+    assert.equal(res.json.requestContext.domainName, `${api.id}.execute-api.localhost`);
+    assert.equal(res.json.requestContext.domainPrefix, api.id);
+  });
+
+  test('the function\'s status code passes through; a function error or a malformed answer is 502', async () => {
+    assert.equal((await call(`${stageUrl(api)}/items/1?status=418`)).status, 418);
+    const thrown = await call(`${stageUrl(api)}/items/1?mode=throw`);
+    assert.equal(thrown.status, 502);
+    assert.deepEqual(thrown.json, { message: 'Internal server error' });
+    const malformed = await call(`${stageUrl(api)}/items/1?mode=malformed`);
+    assert.equal(malformed.status, 502);
+    assert.deepEqual(malformed.json, { message: 'Internal server error' });
+  });
+
+  test('unknown routes and stages are refused as API Gateway does', async () => {
+    const root = await call(`${stageUrl(api)}/`, { method: 'GET' });
+    assert.equal(root.status, 403);
+    assert.deepEqual(root.json, { message: 'Missing Authentication Token' });
+    assert.equal(root.headers['x-amzn-errortype'], 'MissingAuthenticationTokenException');
+    const stage = await call(`${stageUrl(api, 'nostage')}/items/1`);
+    assert.equal(stage.status, 403);
+    assert.deepEqual(stage.json, { message: 'Forbidden' });
+    const noApi = await call(`${srv.url}/_execute-api/zzzzzzzzzz/prod/items/1`);
+    assert.equal(noApi.status, 404);
+  });
+});
+
+describe('permissions', () => {
+  test('without a resource policy allowing apigateway.amazonaws.com the call is 500 and the function never runs; a wrong SourceArn too', async () => {
+    const q = await createQueue(sqs, 'apigw-perm');
+    const reporter = await deploy(lambda, { 'index.mjs': REPORTER }, { environment: { OUT_NAME: q.name } });
+    const api = await newApi();
+    await proxyMethod(api, await resource(api, api.rootId, 'r'), reporter);
+    await deployStage(api);
+    const denied = await call(`${stageUrl(api)}/r`);
+    assert.equal(denied.status, 500);
+    assert.deepEqual(denied.json, { message: 'Internal server error' });
+    await lambda.send(new AddPermissionCommand({
+      FunctionName: reporter, StatementId: 'other-api', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
+      SourceArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:otherapi00/*`,
+    }));
+    assert.equal((await call(`${stageUrl(api)}/r`)).status, 500, 'another API\'s SourceArn does not allow this one');
+    await allowApi(reporter, api.id);
+    const ok = await call(`${stageUrl(api)}/r`);
+    assert.equal(ok.status, 502, 'allowed now: the function runs (its answer is not in the proxy format, hence 502)');
+    const reports = await receiveJson<Report>(sqs, q.url, 2);
+    assert.deepEqual(reports.map((r) => r.phase).sort(), ['end', 'start'], 'one run, from the allowed call');
+    assert.equal(reports[0]!.event.resource, '/r');
+    assert.equal(await queueDepth(sqs, q.url), 0, 'the refused calls never ran');
+  });
+});
+
+describe('non-proxy integration (AWS) with mapping templates', () => {
+  let api: Api;
+  before(async () => {
+    api = await newApi();
+    const calc = await resource(api, api.rootId, 'calc');
+    await apigw.send(new PutMethodCommand({
+      restApiId: api.id, resourceId: calc, httpMethod: 'POST', authorizationType: 'NONE',
+      requestParameters: { 'method.request.header.X-Amz-Invocation-Type': false, 'method.request.querystring.b': false },
+    }));
+    await apigw.send(new PutIntegrationCommand({
+      restApiId: api.id, resourceId: calc, httpMethod: 'POST', type: 'AWS', integrationHttpMethod: 'POST', uri: lambdaUri(customFn),
+      requestParameters: { 'integration.request.header.X-Amz-Invocation-Type': 'method.request.header.X-Amz-Invocation-Type' },
+      requestTemplates: {
+        'application/json': '{"a": $input.json(\'$.a\'), "b": $input.params(\'b\'), "fail": $input.json(\'$.fail\'), "stage": "$context.stage", "ip": "$context.identity.sourceIp"}',
+      },
+      passthroughBehavior: 'NEVER',
+    }));
+    await apigw.send(new PutMethodResponseCommand({ restApiId: api.id, resourceId: calc, httpMethod: 'POST', statusCode: '200' }));
+    await apigw.send(new PutMethodResponseCommand({ restApiId: api.id, resourceId: calc, httpMethod: 'POST', statusCode: '400' }));
+    await apigw.send(new PutIntegrationResponseCommand({
+      restApiId: api.id, resourceId: calc, httpMethod: 'POST', statusCode: '200',
+      responseTemplates: { 'application/json': '{"result": $input.json(\'$.sum\'), "stageSeen": $input.json(\'$.received.stage\')}' },
+      responseParameters: { 'method.response.header.X-Answer': "'computed'" },
+    }));
+    await apigw.send(new PutIntegrationResponseCommand({
+      restApiId: api.id, resourceId: calc, httpMethod: 'POST', statusCode: '400', selectionPattern: 'bad input.*',
+      responseTemplates: { 'application/json': '{"error": "$util.escapeJavaScript($input.path(\'$.errorMessage\'))"}' },
+    }));
+    await allowApi(customFn, api.id);
+    await deployStage(api);
+  });
+
+  test('the request template shapes the event; the response template and header mapping shape the answer', async () => {
+    const res = await call(`${stageUrl(api)}/calc?b=5`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a": 37}' });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.json, { result: 42, stageSeen: 'prod' });
+    assert.equal(res.headers['x-answer'], 'computed');
+  });
+
+  test('a function error matching a selection pattern maps to its status; others take the default response', async () => {
+    const bad = await call(`${stageUrl(api)}/calc?b=1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"fail": "bad input: a is missing"}' });
+    assert.equal(bad.status, 400, bad.text);
+    assert.deepEqual(bad.json, { error: 'bad input: a is missing' });
+    const other = await call(`${stageUrl(api)}/calc?b=1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"fail": "kaput"}' });
+    assert.equal(other.status, 200, 'an unmatched error goes to the default response, as on AWS');
+  });
+
+  test('no template for the content type with passthrough NEVER → 415', async () => {
+    const res = await call(`${stageUrl(api)}/calc`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
+    assert.equal(res.status, 415);
+    assert.deepEqual(res.json, { message: 'Unsupported Media Type' });
+  });
+});
+
+describe('asynchronous invocation through a non-proxy integration', () => {
+  async function asyncApi(mapping: string, methodParams: Record<string, boolean>) {
+    const q = await createQueue(sqs, 'apigw-async');
+    const fn = await deploy(lambda, { 'index.mjs': REPORTER }, { environment: { OUT_NAME: q.name } });
+    const api = await newApi();
+    const work = await resource(api, api.rootId, 'work');
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: work, httpMethod: 'POST', authorizationType: 'NONE', requestParameters: methodParams }));
+    await apigw.send(new PutIntegrationCommand({
+      restApiId: api.id, resourceId: work, httpMethod: 'POST', type: 'AWS', integrationHttpMethod: 'POST', uri: lambdaUri(fn),
+      requestParameters: { 'integration.request.header.X-Amz-Invocation-Type': mapping },
+    }));
+    await apigw.send(new PutMethodResponseCommand({ restApiId: api.id, resourceId: work, httpMethod: 'POST', statusCode: '202' }));
+    await apigw.send(new PutIntegrationResponseCommand({
+      restApiId: api.id, resourceId: work, httpMethod: 'POST', statusCode: '202', responseTemplates: { 'application/json': '{"accepted": true}' },
+    }));
+    await allowApi(fn, api.id);
+    await deployStage(api);
+    return { api, q };
+  }
+
+  test('fixed in the integration (\'Event\'): the client is answered before the function finishes, and it runs', async () => {
+    const { api, q } = await asyncApi("'Event'", {});
+    const started = Date.now();
+    const res = await call(`${stageUrl(api)}/work`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sleepMs": 1500, "job": 1}' });
+    const answeredAfter = Date.now() - started;
+    assert.equal(res.status, 202, res.text);
+    assert.deepEqual(res.json, { accepted: true });
+    const reports = await receiveJson<Report>(sqs, q.url, 2);
+    const end = reports.find((r) => r.phase === 'end')!;
+    assert.equal(end.event.job, 1);
+    assert.ok(end.at - started >= 1500 && answeredAfter < end.at - started, 'the answer came before the function ended');
+  });
+
+  test('chosen by the client header: Event answers at once, without it the call waits for the result', async () => {
+    const { api, q } = await asyncApi('method.request.header.X-Amz-Invocation-Type', { 'method.request.header.X-Amz-Invocation-Type': false });
+    const res = await call(`${stageUrl(api)}/work`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Amz-Invocation-Type': 'Event' }, body: '{"sleepMs": 1000, "job": "async"}',
+    });
+    assert.equal(res.status, 202);
+    const sync = await call(`${stageUrl(api)}/work`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"job": "sync"}' });
+    assert.equal(sync.status, 202, 'the default integration response is the one configured');
+    const reports = await receiveJson<Report>(sqs, q.url, 4);
+    const ends = reports.filter((r) => r.phase === 'end');
+    assert.deepEqual(ends.map((r) => r.event.job).sort(), ['async', 'sync']);
+    const syncEnd = ends.find((r) => r.event.job === 'sync')!;
+    const asyncEnd = ends.find((r) => r.event.job === 'async')!;
+    assert.ok(syncEnd.at > 0 && asyncEnd.at > 0);
+  });
+});
+
+describe('management API', () => {
+  test('list, get, resources with embedded methods, stages, update binary media types, delete; errors as API Gateway', async () => {
+    const api = await newApi();
+    const r = await resource(api, api.rootId, 'things');
+    await proxyMethod(api, r, echoFn, 'GET');
+    await deployStage(api, 'dev');
+    const list = await apigw.send(new GetRestApisCommand({}));
+    assert.ok(list.items!.some((a) => a.id === api.id));
+    const got = await apigw.send(new GetRestApiCommand({ restApiId: api.id }));
+    assert.equal(got.name, 'test-api');
+    assert.ok(got.createdDate instanceof Date);
+    const resources = await apigw.send(new GetResourcesCommand({ restApiId: api.id, embed: ['methods'] }));
+    const things = resources.items!.find((x) => x.path === '/things')!;
+    assert.equal(things.resourceMethods!.GET!.methodIntegration!.type, 'AWS_PROXY');
+    assert.equal(resources.items!.find((x) => x.path === '/')!.id, api.rootId);
+    const stages = await apigw.send(new GetStagesCommand({ restApiId: api.id }));
+    assert.deepEqual(stages.item!.map((s) => s.stageName), ['dev']);
+    const updated = await apigw.send(new UpdateRestApiCommand({
+      restApiId: api.id, patchOperations: [{ op: 'add', path: '/binaryMediaTypes/image~1jpeg' }, { op: 'replace', path: '/name', value: 'renamed' }],
+    }));
+    assert.deepEqual(updated.binaryMediaTypes, ['image/jpeg']);
+    assert.equal(updated.name, 'renamed');
+
+    await expectAwsError(apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootId, pathPart: 'things' })), {
+      name: 'ConflictException', status: 409, message: 'Another resource with the same parent already has this name: things',
+    });
+    await expectAwsError(apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: r, httpMethod: 'GET', authorizationType: 'NONE' })), {
+      name: 'ConflictException', status: 409, message: 'Method already exists for this resource',
+    });
+    await expectAwsError(apigw.send(new PutIntegrationCommand({
+      restApiId: api.id, resourceId: r, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: 'arn:aws:s3:::nope',
+    })), { name: 'BadRequestException', status: 400, message: 'AWS ARN for integration must contain path or action' });
+    await expectAwsError(apigw.send(new GetRestApiCommand({ restApiId: 'nosuchapi0' })), {
+      name: 'NotFoundException', status: 404, message: `Invalid API identifier specified ${ACCOUNT}:nosuchapi0`,
+    });
+    const empty = await newApi();
+    await expectAwsError(apigw.send(new CreateDeploymentCommand({ restApiId: empty.id, stageName: 'x' })), {
+      name: 'BadRequestException', status: 400, message: 'The REST API doesn\'t contain any methods',
+    });
+    const del = await apigw.send(new DeleteRestApiCommand({ restApiId: api.id }));
+    assert.equal(del.$metadata.httpStatusCode, 202);
+    assert.equal((await call(`${stageUrl(api, 'dev')}/things`)).status, 404);
+  });
+
+  test('APIs, deployments and stages survive a restart', async () => {
+    const keepDir = tempDir();
+    const own = await startServer({ spareRuntimes: 0, dataDir: keepDir });
+    const client = new APIGatewayClient({ endpoint: own.url, region: REGION, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    const fn = await deploy(own.lambda, ECHO);
+    const created = await client.send(new CreateRestApiCommand({ name: 'durable' }));
+    await client.send(new PutMethodCommand({ restApiId: created.id!, resourceId: created.rootResourceId!, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await client.send(new PutIntegrationCommand({
+      restApiId: created.id!, resourceId: created.rootResourceId!, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: lambdaUri(fn),
+    }));
+    await client.send(new CreateDeploymentCommand({ restApiId: created.id!, stageName: 'v1' }));
+    await own.lambda.send(new AddPermissionCommand({
+      FunctionName: fn, StatementId: 'apigw', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
+      SourceArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${created.id}/*/GET/`,
+    }));
+    client.destroy();
+    const { createLambkin } = await import('../../src/app.js');
+    await own.close();
+    const again = await createLambkin({ port: 0, dataDir: keepDir, logLevel: 'warn', spareRuntimes: 0 });
+    try {
+      const res = await call(`${again.url}/_execute-api/${created.id}/v1/`);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.resource, '/');
+    } finally {
+      await again.close();
+    }
+  });
+});
