@@ -109,9 +109,15 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   await functionUrls.load();
   const invoker = new Invoker(pool, concurrency);
   const queues = await QueueEngine.open(store, systemClock, logger);
+  let sns: SnsEngine | undefined;
   const asyncInvocations = await AsyncInvocations.open({
     store, clock: systemClock, log: logger, functions, invoker, concurrency, configs: eventInvokeConfigs, queues,
     environments: (account, region, name) => pool.environmentCount(account, region, name),
+    // The SNS engine needs the push gate, which needs these async invocations: topics are bound late.
+    topics: (arn, message, attributes) => {
+      if (!sns) return Promise.reject(new Error('SNS is not running yet'));
+      return sns.publishFromLambda(arn, message, attributes, url);
+    },
     options: { retryDelayMs: config.asyncRetryDelayMs, maxInFlight: config.asyncMaxInFlight },
   });
   const push = new PushInvocations(functions, policies, asyncInvocations, logger);
@@ -123,7 +129,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   functions.onChange((record, change) => {
     if (change === 'deleted') asyncInvocations.discardFunction(record, record.name);
   });
-  const sns = await SnsEngine.open({ store, clock: systemClock, log: logger, push, queues });
+  sns = await SnsEngine.open({ store, clock: systemClock, log: logger, push, queues });
   const eventRules = await EventRules.open(store.events);
   const scheduleTimeline = await ScheduleTimeline.open(store, config.scheduleTimeScale, systemClock);
   const scheduler = new Scheduler({

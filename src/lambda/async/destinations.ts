@@ -8,6 +8,9 @@ import { LATEST, type FunctionRegistry } from '../control/function-registry.js';
 /** Accepts an async invocation of another function (a Lambda destination); resolves once it is durable. */
 export type AsyncEnqueue = (req: { account: string; region: string; name: string; qualifier: string; invokedArn: string; payload: string }) => Promise<void>;
 
+/** Publishes to an SNS topic by ARN (string attributes only); rejects when the topic does not exist. */
+export type TopicPublish = (topicArn: string, message: string, attributes: Record<string, { Type: string; Value: string }>) => Promise<void>;
+
 /** Why a delivery failed, for the log and the status view. */
 export class DeliveryError extends Error {}
 
@@ -15,7 +18,7 @@ const SENDER = 'AIDAJLAMBDADESTINATION';
 
 /**
  * Sends invocation records to destinations and failed events to dead-letter queues (invocation-semantics.md §3.2,
- * §4). lambkin serves SQS queues and Lambda functions; a target that is missing, of another kind, or refuses the
+ * §4): SQS queues, SNS topics and Lambda functions. A target that is missing, of another kind, or refuses the
  * message is a DeliveryError, which the caller logs and counts (AWS: DestinationDeliveryFailures, DeadLetterErrors).
  */
 export class Destinations {
@@ -24,24 +27,44 @@ export class Destinations {
     private readonly functions: FunctionRegistry,
     private readonly enqueue: AsyncEnqueue,
     private readonly log: Logger,
+    private readonly topics?: TopicPublish,
   ) {}
 
-  /** The record to a destination: SQS SendMessage, or an async Invoke of a function. */
+  /** The record to a destination: SQS SendMessage, SNS Publish, or an async Invoke of a function. */
   async deliver(arn: string, record: string): Promise<void> {
     const service = arn.split(':')[2];
     if (service === 'sqs') return this.sendToQueue(arn, record, undefined);
+    if (service === 'sns') return this.publish(arn, record, {});
     if (service === 'lambda') return this.invokeFunction(arn, record);
     throw new DeliveryError(`destinations of type ${service} are not served by lambkin yet: ${arn}`);
   }
 
-  /** The original event to the function's DLQ, with the RequestID / ErrorCode / ErrorMessage attributes. */
+  /** The original event to the function's DLQ (a queue or a topic), with the RequestID / ErrorCode / ErrorMessage attributes. */
   async deadLetter(arn: string, payload: string, attrs: { requestId: string; errorCode: number; errorMessage: string }): Promise<void> {
-    if (arn.split(':')[2] !== 'sqs') throw new DeliveryError(`dead-letter targets other than SQS queues are not served by lambkin yet: ${arn}`);
+    const errorMessage = attrs.errorMessage.slice(0, 1024) || 'Unknown error';
+    const service = arn.split(':')[2];
+    if (service === 'sns') {
+      return this.publish(arn, payload, {
+        RequestID: { Type: 'String', Value: attrs.requestId },
+        ErrorCode: { Type: 'Number', Value: String(attrs.errorCode) },
+        ErrorMessage: { Type: 'String', Value: errorMessage },
+      });
+    }
+    if (service !== 'sqs') throw new DeliveryError(`dead-letter targets other than SQS queues and SNS topics are not served by lambkin: ${arn}`);
     await this.sendToQueue(arn, payload, {
       RequestID: { DataType: 'String', StringValue: attrs.requestId },
       ErrorCode: { DataType: 'Number', StringValue: String(attrs.errorCode) },
-      ErrorMessage: { DataType: 'String', StringValue: attrs.errorMessage.slice(0, 1024) || 'Unknown error' },
+      ErrorMessage: { DataType: 'String', StringValue: errorMessage },
     });
+  }
+
+  private async publish(arn: string, message: string, attributes: Record<string, { Type: string; Value: string }>): Promise<void> {
+    if (!this.topics) throw new DeliveryError(`SNS topics are not served: ${arn}`);
+    try {
+      await this.topics(arn, message, attributes);
+    } catch (err) {
+      throw new DeliveryError(err instanceof AwsError && err.status === 404 ? `the topic ${arn} does not exist` : `the topic ${arn} refused the message: ${(err as Error).message}`);
+    }
   }
 
   private async sendToQueue(arn: string, body: string, messageAttributes: Record<string, MessageAttributeValue> | undefined): Promise<void> {

@@ -12,7 +12,7 @@ import {
   checkPolicyScope, checkSubscriptionAttribute, checkTopicAttribute, filterPolicy, subscriptionAttributes, topicAttributes, type FilterScope,
 } from './attributes.js';
 import type { PreparedMessage } from './message-input.js';
-import { passesFilter, snsLambdaEvent, type SnsMessage } from './notification.js';
+import { passesFilter, snsLambdaEvent, type SnsAttribute, type SnsMessage } from './notification.js';
 import { sqsDelivery } from './sqs-delivery.js';
 
 export interface SnsScope {
@@ -273,6 +273,18 @@ export class SnsEngine {
     });
     await Promise.all(deliveries);
     return ids;
+  }
+
+  /**
+   * Publishes a document Lambda sends (an async invocation's record to an SNS destination, a failed event to an
+   * SNS dead-letter topic): the topic is named by its ARN alone; throws NotFound when it does not exist.
+   */
+  async publishFromLambda(topicArn: string, message: string, attributes: Record<string, SnsAttribute>, endpoint: string): Promise<void> {
+    const parts = topicArn.split(':');
+    const scope = { account: parts[4] ?? '', region: parts[3] ?? '' };
+    let bytes = Buffer.byteLength(message);
+    for (const [name, a] of Object.entries(attributes)) bytes += Buffer.byteLength(name) + Buffer.byteLength(a.Type) + Buffer.byteLength(a.Value);
+    await this.publish(scope, topicArn, [{ message, byProtocol: {}, attributes, bytes }], endpoint);
   }
 
   private async deliver(topic: SnsTopicRecord, sub: Subscription, m: SnsMessage, endpoint: string): Promise<void> {
