@@ -33,7 +33,8 @@ import { ConcurrencyControl } from './lambda/invoke/concurrency.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
 import { PushInvocations } from './lambda/push/push-invocations.js';
 import { acceptsEvents, eventsService, sendEventsError } from './events/api/service.js';
-import { EventRules } from './events/engine/rules.js';
+import { putOnBus } from './events/engine/bus.js';
+import { DEFAULT_BUS, EventRules } from './events/engine/rules.js';
 import { Scheduler } from './events/engine/scheduler.js';
 import { ScheduleTimeline } from './events/engine/timeline.js';
 import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
@@ -110,6 +111,8 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   const invoker = new Invoker(pool, concurrency);
   const queues = await QueueEngine.open(store, systemClock, logger);
   let sns: SnsEngine | undefined;
+  let eventRules: EventRules | undefined;
+  let push: PushInvocations | undefined;
   const asyncInvocations = await AsyncInvocations.open({
     store, clock: systemClock, log: logger, functions, invoker, concurrency, configs: eventInvokeConfigs, queues,
     environments: (account, region, name) => pool.environmentCount(account, region, name),
@@ -118,9 +121,17 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
       if (!sns) return Promise.reject(new Error('SNS is not running yet'));
       return sns.publishFromLambda(arn, message, attributes, url);
     },
+    buses: async (arn, event) => {
+      const m = /^arn:aws[\w-]*:events:([\w-]+):(\d{12}):event-bus\/(.+)$/.exec(arn);
+      if (!m || m[3] !== DEFAULT_BUS) throw new Error(`Event bus ${arn} does not exist.`);
+      if (!eventRules) throw new Error('EventBridge is not running yet');
+      const now = systemClock.now();
+      const put = await putOnBus({ rules: eventRules, gate: push!, log: logger }, { region: m[1]!, account: m[2]! }, DEFAULT_BUS, { ...event, timeMs: now }, now);
+      await put.delivered;
+    },
     options: { retryDelayMs: config.asyncRetryDelayMs, maxInFlight: config.asyncMaxInFlight },
   });
-  const push = new PushInvocations(functions, policies, asyncInvocations, logger);
+  push = new PushInvocations(functions, policies, asyncInvocations, logger);
   const eventSourceMappings = new EventSourceMappings(store, systemClock, logger);
   const pollers = new PollerManager({
     source: queues, functions, invoker, concurrency, log: logger,
@@ -130,7 +141,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     if (change === 'deleted') asyncInvocations.discardFunction(record, record.name);
   });
   sns = await SnsEngine.open({ store, clock: systemClock, log: logger, push, queues });
-  const eventRules = await EventRules.open(store.events);
+  eventRules = await EventRules.open(store.events);
   const scheduleTimeline = await ScheduleTimeline.open(store, config.scheduleTimeScale, systemClock);
   const scheduler = new Scheduler({
     rules: eventRules, gate: push, timeline: scheduleTimeline, log: logger,

@@ -1,9 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { matchesPattern, parseEventJson } from '../../core/event-pattern.js';
 import { Constraints } from '../../core/validation.js';
-import type { PushOutcome } from '../../lambda/push/push-invocations.js';
-import { deliver } from '../engine/delivery.js';
-import { envelope } from '../engine/envelope.js';
+import { putOnBus } from '../engine/bus.js';
 import type { EventsContext } from './context.js';
 import { validation } from './errors.js';
 import { busName, inputs, type Input } from './input.js';
@@ -91,24 +87,18 @@ export async function putEvents(ctx: EventsContext, input: Input): Promise<unkno
   }
   const now = ctx.clock.now();
   const results: ResultEntry[] = [];
-  const pushes: Promise<PushOutcome[]>[] = [];
+  const pushes: Promise<unknown>[] = [];
   for (const e of entries) {
     const error = entryError(e);
     if (error) {
       results.push(error);
       continue;
     }
-    const id = randomUUID();
-    results.push({ EventId: id });
-    const event = envelope({
-      id, 'detail-type': e.detailType!, source: e.source!, account: ctx.account, region: ctx.region, resources: e.resources,
-      detail: JSON.parse(e.detail!), timeMs: e.timeMs ?? now,
-    });
-    // Matching reads the detail with number source texts kept, so exact number rules compare as AWS does.
-    const view = { ...event, detail: parseEventJson(e.detail!) };
-    for (const rule of ctx.rules.patternRules(ctx.account, ctx.region, busName(e.bus))) {
-      if (matchesPattern(rule.pattern!, view)) pushes.push(deliver(ctx.gate, ctx.log, rule, event as unknown as Record<string, unknown>, now));
-    }
+    const put = await putOnBus(ctx, ctx, busName(e.bus), {
+      source: e.source!, detailType: e.detailType!, detail: e.detail!, resources: e.resources, timeMs: e.timeMs ?? now,
+    }, now);
+    results.push({ EventId: put.id });
+    pushes.push(put.delivered);
   }
   await Promise.all(pushes);
   return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };

@@ -10,7 +10,7 @@ import type { EventInvokeConfigs } from '../control/event-invoke-configs.js';
 import type { FunctionRegistry, Scope } from '../control/function-registry.js';
 import { isThrottle, type ConcurrencyControl } from '../invoke/concurrency.js';
 import type { Invoker } from '../invoke/invoker.js';
-import { Destinations, type TopicPublish } from './destinations.js';
+import { Destinations, type BusPublish, type TopicPublish } from './destinations.js';
 import { errorMessageOf, invocationRecord, type Condition, type LastRun } from './invocation-record.js';
 
 export interface AsyncOptions {
@@ -31,6 +31,8 @@ export interface AsyncDeps {
   queues: Pick<QueueService, 'queueByArn' | 'send'>;
   /** SNS Publish for topic destinations and dead-letter topics (bound once the SNS engine exists). */
   topics?: TopicPublish;
+  /** EventBridge PutEvents for bus destinations (bound once the rules exist). */
+  buses?: BusPublish;
   /** Environments a function has (running or starting): async events run at most one more than that at once. */
   environments: (account: string, region: string, name: string) => number;
   options: AsyncOptions;
@@ -121,7 +123,7 @@ export class AsyncInvocations {
   private constructor(private readonly deps: AsyncDeps) {
     this.commit = new GroupCommit((changes) => deps.store.asyncEvents.apply(changes), STATE_COMMIT_DELAY_MS);
     this.destinations = new Destinations(
-      deps.queues, deps.functions, (req) => this.enqueue({ ...req, requestId: newRequestId() }), deps.log, deps.topics,
+      deps.queues, deps.functions, (req) => this.enqueue({ ...req, requestId: newRequestId() }), deps.log, deps.topics, deps.buses,
     );
   }
 

@@ -11,6 +11,9 @@ export type AsyncEnqueue = (req: { account: string; region: string; name: string
 /** Publishes to an SNS topic by ARN (string attributes only); rejects when the topic does not exist. */
 export type TopicPublish = (topicArn: string, message: string, attributes: Record<string, { Type: string; Value: string }>) => Promise<void>;
 
+/** Puts an event on an EventBridge bus named by its ARN; rejects when the bus does not exist. */
+export type BusPublish = (busArn: string, event: { source: string; detailType: string; detail: string; resources: string[] }) => Promise<void>;
+
 /** Why a delivery failed, for the log and the status view. */
 export class DeliveryError extends Error {}
 
@@ -18,7 +21,7 @@ const SENDER = 'AIDAJLAMBDADESTINATION';
 
 /**
  * Sends invocation records to destinations and failed events to dead-letter queues (invocation-semantics.md §3.2,
- * §4): SQS queues, SNS topics and Lambda functions. A target that is missing, of another kind, or refuses the
+ * §4): SQS queues, SNS topics, EventBridge buses and Lambda functions. A target that is missing, of another kind, or refuses the
  * message is a DeliveryError, which the caller logs and counts (AWS: DestinationDeliveryFailures, DeadLetterErrors).
  */
 export class Destinations {
@@ -28,13 +31,15 @@ export class Destinations {
     private readonly enqueue: AsyncEnqueue,
     private readonly log: Logger,
     private readonly topics?: TopicPublish,
+    private readonly buses?: BusPublish,
   ) {}
 
-  /** The record to a destination: SQS SendMessage, SNS Publish, or an async Invoke of a function. */
+  /** The record to a destination: SQS SendMessage, SNS Publish, EventBridge PutEvents, or an async Invoke of a function. */
   async deliver(arn: string, record: string): Promise<void> {
     const service = arn.split(':')[2];
     if (service === 'sqs') return this.sendToQueue(arn, record, undefined);
     if (service === 'sns') return this.publish(arn, record, {});
+    if (service === 'events') return this.putEvent(arn, record);
     if (service === 'lambda') return this.invokeFunction(arn, record);
     throw new DeliveryError(`destinations of type ${service} are not served by lambkin yet: ${arn}`);
   }
@@ -64,6 +69,18 @@ export class Destinations {
       await this.topics(arn, message, attributes);
     } catch (err) {
       throw new DeliveryError(err instanceof AwsError && err.status === 404 ? `the topic ${arn} does not exist` : `the topic ${arn} refused the message: ${(err as Error).message}`);
+    }
+  }
+
+  /** EventBridge: source `lambda`, the result as detail-type, the function and the bus as resources (§3.2). */
+  private async putEvent(busArn: string, record: string): Promise<void> {
+    if (!this.buses) throw new DeliveryError(`EventBridge buses are not served: ${busArn}`);
+    const context = (JSON.parse(record) as { requestContext?: { condition?: string; functionArn?: string } }).requestContext ?? {};
+    const detailType = `Lambda Function Invocation Result - ${context.condition === 'Success' ? 'Success' : 'Failure'}`;
+    try {
+      await this.buses(busArn, { source: 'lambda', detailType, detail: record, resources: [context.functionArn ?? '', busArn] });
+    } catch (err) {
+      throw new DeliveryError(`the event bus ${busArn} refused the event: ${(err as Error).message}`);
     }
   }
 

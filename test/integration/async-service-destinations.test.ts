@@ -1,14 +1,17 @@
-// SNS topics as targets of asynchronous invocation (invocation-semantics.md §3.2, §4): the invocation record is
-// published to an on-success or on-failure destination topic, and a failed event to a dead-letter topic with the
-// RequestID / ErrorCode / ErrorMessage message attributes; a missing topic counts as a failed delivery.
+// SNS topics and EventBridge buses as targets of asynchronous invocation (invocation-semantics.md §3.2, §4): the
+// invocation record is published to an on-success or on-failure destination topic, or put on the bus with source
+// `lambda` and the result as detail-type; a failed event goes to a dead-letter topic with the RequestID / ErrorCode /
+// ErrorMessage message attributes; a missing topic counts as a failed delivery.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvokeCommand, PutFunctionEventInvokeConfigCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { AddPermissionCommand } from '@aws-sdk/client-lambda';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { backlogOf, createQueue, fnArn, receiveJson } from '../helpers/async.js';
+import { backlogOf, createQueue, fnArn, receiveJson, REPORTER, type Report } from '../helpers/async.js';
 import { deploy } from '../helpers/functions.js';
-import { startServer, uniqueName, waitFor } from '../helpers/server.js';
+import { startServer, TEST_CREDENTIALS, uniqueName, waitFor } from '../helpers/server.js';
 import { snsClient } from '../helpers/sns.js';
 import { sqsClient } from '../helpers/sqs.js';
 
@@ -79,5 +82,37 @@ describe('SNS destinations', () => {
     }));
     await lambda.send(new InvokeCommand({ FunctionName: lost, InvocationType: 'Event', Payload: Buffer.from('{"n":2}') }));
     await waitFor('the failed delivery to be counted', async () => ((await backlogOf(srv.url, lost))?.destinationDeliveryFailures ?? 0) >= 1);
+  });
+});
+
+describe('EventBridge destinations', () => {
+  test('the record goes on the bus as source lambda with the result as detail-type, and a rule routes it on', async () => {
+    const events = new EventBridgeClient({ endpoint: srv.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    try {
+      const fn = await deploy(lambda, FN);
+      const out = await createQueue(sqs, 'eb-dest');
+      const watcher = await deploy(lambda, { 'index.mjs': REPORTER }, { environment: { OUT_NAME: out.name } });
+      const rule = uniqueName('results');
+      const { RuleArn } = await events.send(new PutRuleCommand({
+        Name: rule, EventPattern: JSON.stringify({ source: ['lambda'], 'detail-type': ['Lambda Function Invocation Result - Success'] }),
+      }));
+      await events.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'w', Arn: fnArn(watcher) }] }));
+      await lambda.send(new AddPermissionCommand({
+        FunctionName: watcher, StatementId: 'eb', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: RuleArn,
+      }));
+      const bus = 'arn:aws:events:us-east-1:000000000000:event-bus/default';
+      await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: fn, MaximumRetryAttempts: 0, DestinationConfig: { OnSuccess: { Destination: bus } } }));
+      await lambda.send(new InvokeCommand({ FunctionName: fn, InvocationType: 'Event', Payload: Buffer.from('{"n":7}') }));
+      const reports = await receiveJson<Report>(sqs, out.url, 2);
+      const e = reports.find((r) => r.phase === 'end')!.event;
+      assert.equal(e.source, 'lambda');
+      assert.equal(e['detail-type'], 'Lambda Function Invocation Result - Success');
+      assert.deepEqual(e.resources, [`${fnArn(fn)}:$LATEST`, bus]);
+      assert.equal(e.detail.requestContext.condition, 'Success');
+      assert.deepEqual(e.detail.requestPayload, { n: 7 });
+      assert.deepEqual(e.detail.responsePayload, { done: 7 });
+    } finally {
+      events.destroy();
+    }
   });
 });
