@@ -1,53 +1,16 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { httpCall, type Answer, type RawCall } from './http.js';
+import { Sha256 } from './sha256.js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { TEST_CREDENTIALS } from './server.js';
 
-export interface UrlAnswer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  text: string;
-  /** The body parsed as JSON (undefined when it is not JSON). */
-  json: any;
-}
-
-export interface UrlCall {
-  method?: string;
-  /** Path and query as sent (already percent-encoded). */
-  path?: string;
-  headers?: OutgoingHttpHeaders;
-  body?: Buffer | string;
-}
+export type UrlAnswer = Answer;
+export type UrlCall = RawCall;
+export { httpCall };
 
 /** The parts of a FunctionUrl: its id and the Host header it names (with the port). */
 export function urlParts(functionUrl: string): { urlId: string; host: string } {
   const u = new URL(functionUrl);
   return { urlId: u.hostname.split('.')[0]!, host: u.host };
-}
-
-/** A plain HTTP request to lambkin's port (127.0.0.1), with whatever Host header the call names. */
-export function httpCall(port: number, call: UrlCall): Promise<UrlAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: call.method ?? 'GET', path: call.path ?? '/', headers: call.headers ?? {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const text = body.toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode!, headers: res.headers, body, text, json });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(call.body);
-  });
 }
 
 /** Calls a function URL by its host name: `Host: <url-id>.lambda-url.<region>.localhost:<port>`. */
@@ -58,32 +21,6 @@ export function callByHost(port: number, functionUrl: string, call: UrlCall = {}
 /** Calls a function URL in the path-style form `/_lambda-url/<url-id><path>`. */
 export function callByPath(port: number, functionUrl: string, call: UrlCall = {}): Promise<UrlAnswer> {
   return httpCall(port, { ...call, path: `/_lambda-url/${urlParts(functionUrl).urlId}${call.path ?? '/'}` });
-}
-
-/** SigV4 wants a hash class; node:crypto is enough (HMAC when given a secret). */
-class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.fresh();
-  }
-
-  private fresh(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string' ? this.secret : Buffer.from(this.secret as ArrayBuffer);
-    return createHmac('sha256', key);
-  }
-
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer));
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-
-  reset(): void {
-    this.hash = this.fresh();
-  }
 }
 
 /**

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from './sha256.js';
 import { XMLParser } from 'fast-xml-parser';
 import { TEST_CREDENTIALS } from './server.js';
 
@@ -12,32 +12,6 @@ export const REGION = 'us-east-1';
 /** The real SDK v3 client (JSON protocol), pinned to `endpoint`. */
 export function sqsClient(endpoint: string): SQSClient {
   return new SQSClient({ endpoint, region: REGION, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
-}
-
-/** SigV4 wants a hash class; node:crypto is enough (HMAC when given a secret). */
-class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.fresh();
-  }
-
-  private fresh(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string' ? this.secret : Buffer.from(this.secret as ArrayBuffer);
-    return createHmac('sha256', key);
-  }
-
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer));
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-
-  reset(): void {
-    this.hash = this.fresh();
-  }
 }
 
 const signer = new SignatureV4({ service: 'sqs', region: REGION, credentials: TEST_CREDENTIALS, sha256: Sha256 });

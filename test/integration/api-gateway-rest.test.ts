@@ -178,6 +178,12 @@ describe('proxy integration (AWS_PROXY, payload 1.0)', () => {
     assert.deepEqual(malformed.json, { message: 'Internal server error' });
   });
 
+  test('a body over API Gateway\'s 10 MB payload limit is refused with 413 before the function runs', async () => {
+    const res = await call(`${stageUrl(api)}/items/1`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: Buffer.alloc(10 * 1024 * 1024 + 1) });
+    assert.equal(res.status, 413);
+    assert.deepEqual(res.json, { message: 'Request Too Long' });
+  });
+
   test('unknown routes and stages are refused as API Gateway does', async () => {
     const root = await call(`${stageUrl(api)}/`, { method: 'GET' });
     assert.equal(root.status, 403);

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AwsError, isAwsError } from '../../core/errors.js';
 import { newRequestId } from '../../core/ids.js';
+import { readBody } from '../../gateway/request.js';
 import type { HttpFront } from '../../gateway/server.js';
 import type { ApiDocuments, Owned } from '../engine/api-documents.js';
 import { invocationType, mapRequest, mapResponse, selectResponse } from '../engine/custom-integration.js';
@@ -55,8 +57,13 @@ export function executeApiFront(deps: ExecuteApiDeps): HttpFront {
         req.resume();
         return send(res, requestId, frontError(404, 'Not Found'));
       }
-      const body = await readCapped(req);
-      if (body === undefined) return send(res, requestId, frontError(413, 'Request Too Long'), true);
+      let body: Buffer;
+      try {
+        body = await readBody(req, MAX_BODY_BYTES, () => new AwsError('RequestTooLong', 413, 'Request Too Long'));
+      } catch (err) {
+        if (!isAwsError(err)) throw err;
+        return send(res, requestId, frontError(413, 'Request Too Long'), true);
+      }
       const request: HttpRequest = {
         method: req.method ?? 'GET', rawPath: where.rest, rawQueryString: query, headers: headerPairs(req.rawHeaders), body,
         sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''), protocol: `HTTP/${req.httpVersion}`,
@@ -66,25 +73,6 @@ export function executeApiFront(deps: ExecuteApiDeps): HttpFront {
       send(res, requestId, answer);
     },
   };
-}
-
-function readCapped(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, requestId: string, r: HttpResponse, close = false): void {
