@@ -23,6 +23,9 @@ import { EventSourceMappings } from './lambda/control/event-source-mappings.js';
 import { FunctionPolicies } from './lambda/control/function-policies.js';
 import { ConcurrencyControl } from './lambda/invoke/concurrency.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
+import { PushInvocations } from './lambda/push/push-invocations.js';
+import { s3Service, sendS3Error, acceptsS3 } from './s3/api/service.js';
+import { S3Engine } from './s3/engine/s3-engine.js';
 import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
 import { QueueEngine } from './sqs/engine/queue-engine.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -97,6 +100,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     environments: (account, region, name) => pool.environmentCount(account, region, name),
     options: { retryDelayMs: config.asyncRetryDelayMs, maxInFlight: config.asyncMaxInFlight },
   });
+  const push = new PushInvocations(functions, policies, asyncInvocations, logger);
   const eventSourceMappings = new EventSourceMappings(store, systemClock, logger);
   const pollers = new PollerManager({
     source: queues, functions, invoker, concurrency, log: logger,
@@ -105,7 +109,11 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   functions.onChange((record, change) => {
     if (change === 'deleted') asyncInvocations.discardFunction(record, record.name);
   });
-  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies };
+  const s3 = await S3Engine.open({ store: store.s3, dataDir: config.dataDir, clock: systemClock, log: logger, push, queues });
+  const lambdaDeps = {
+    config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies,
+    codeObjects: s3,
+  };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
     if (path === '/_lambkin/health' && req.method === 'GET') {
@@ -154,6 +162,12 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
       accepts: (_req, path, signing) => signing === 'lambda' || (signing === undefined && LAMBDA_PATH.test(path)),
       handle: lambdaService(lambdaDeps),
       sendError: sendRestJsonError,
+    }, {
+      // Last: S3 takes what is signed for it and every unsigned request no other service claimed.
+      name: 's3',
+      accepts: acceptsS3,
+      handle: s3Service({ engine: s3, log: logger, hostNames: ['localhost', config.hostName] }),
+      sendError: sendS3Error,
     }],
   });
   const port = await listen(server, config.host, config.port);

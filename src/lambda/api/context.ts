@@ -16,6 +16,12 @@ import type { Invoker } from '../invoke/invoker.js';
  */
 export type MappingQueues = Pick<QueueService, 'queueByArn' | 'getAttributes'>;
 
+/** Where CreateFunction / UpdateFunctionCode read `S3Bucket` + `S3Key` code from: lambkin's own object store. */
+export interface CodeObjects {
+  /** Rejects with S3's NoSuchBucket / NoSuchKey AwsError when the object is missing. */
+  readObject(bucket: string, key: string, maxBytes: number): Promise<Buffer>;
+}
+
 /** What the Lambda API handlers work with. */
 export interface LambdaDeps {
   config: Readonly<LambkinConfig>;
@@ -28,6 +34,7 @@ export interface LambdaDeps {
   concurrency: ConcurrencyControl;
   asyncInvocations: AsyncInvocations;
   policies: FunctionPolicies;
+  codeObjects: CodeObjects;
 }
 
 export type LambdaHandler = (api: ApiRequest, params: string[], deps: LambdaDeps) => Promise<void>;

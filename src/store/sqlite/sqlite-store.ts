@@ -6,6 +6,7 @@ import { SqliteAsyncEventStore } from './async-event-store.js';
 import { SqliteEventSourceMappingStore } from './esm-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteQueueStore } from './queue-store.js';
+import { SqliteS3Store } from './s3-store.js';
 import { SqliteConcurrencyStore, SqliteEventInvokeConfigStore, SqlitePolicyStore } from './settings-stores.js';
 
 /** `$LATEST` sorts before version 1, 2, ...: ListVersionsByFunction and ListFunctions order by this. */
@@ -112,6 +113,7 @@ export function openSqliteStore(dataDir: string, synchronous: 'FULL' | 'NORMAL')
     concurrency: new SqliteConcurrencyStore(db),
     asyncEvents: new SqliteAsyncEventStore(db),
     policies: new SqlitePolicyStore(db),
+    s3: new SqliteS3Store(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },
