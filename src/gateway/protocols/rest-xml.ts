@@ -29,7 +29,7 @@ const builder = new XMLBuilder({
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** `<root xmlns="...">…</root>` with the XML declaration. */
-export function xmlDocument(root: string, content: XmlElement, namespace: string | undefined = S3_NAMESPACE): string {
+export function xmlDocument(root: string, content: XmlElement, namespace: string | null = S3_NAMESPACE): string {
   const element: XmlElement = namespace ? { '@_xmlns': namespace, ...content } : content;
   return DECLARATION + builder.build({ [root]: element });
 }
@@ -60,7 +60,7 @@ export function sendRestXmlError(res: ServerResponse, ids: { requestId: string; 
   for (const [k, v] of Object.entries(err.extra)) if (v !== undefined) content[k] = String(v);
   content.RequestId = ids.requestId;
   content.HostId = ids.hostId;
-  sendRestXml(res, err.status, xmlDocument('Error', content, undefined), headers);
+  sendRestXml(res, err.status, xmlDocument('Error', content, null), headers);
 }
 
 /**
