@@ -422,6 +422,25 @@ describe('addressing', () => {
     }
   });
 
+  test('a presigned URL (credential scope in the query) reaches S3; its X-Amz-* parameters select no operation', async () => {
+    const bucket = await newBucket();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'shared.txt', Body: 'presigned' }));
+    const query = new URLSearchParams({
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256', 'X-Amz-Credential': 'test/20261204/us-east-1/s3/aws4_request', 'X-Amz-Date': '20261204T120000Z',
+      'X-Amz-Expires': '900', 'X-Amz-SignedHeaders': 'host', 'X-Amz-Signature': 'a'.repeat(64), 'x-id': 'GetObject',
+    });
+    const res = await raw('GET', `/${bucket}/shared.txt?${query}`);
+    assert.equal(res.status, 200);
+    assert.equal(res.body, 'presigned');
+    // A path Lambda would take unsigned goes to S3 when the request is signed for s3.
+    const put = await raw('PUT', `/2015-03-31/functions?${query}`, { 'Content-Length': 1 }, 'x');
+    assert.equal(put.status, 404);
+    assert.match(put.body, /<Code>NoSuchBucket<\/Code>/);
+    const create = await raw('PUT', `/2015-03-31?${query}`, { 'Content-Length': 0 });
+    assert.equal(create.status, 200, create.body);
+    assert.equal((await s3.send(new HeadBucketCommand({ Bucket: '2015-03-31' }))).$metadata.httpStatusCode, 200);
+  });
+
   test('unsupported sub-resources are 501 NotImplemented, not another operation', async () => {
     const bucket = await newBucket();
     const res = await raw('GET', `/${bucket}?acl`);
