@@ -286,12 +286,16 @@ describe('object events', () => {
     assert.deepEqual(keysOf(await events(s, 1)), ['after-regrant.txt']);
   });
 
-  test('a queue target gets the same record as an SQS message', async () => {
+  test('a queue target gets S3\'s test event when configured, then the same record as an SQS message', async () => {
     const s = await setup({ permit: false });
     const target = await createQueue(sqs, 'target');
     await s3.send(new PutBucketNotificationConfigurationCommand({
       Bucket: s.bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: 'to-queue', QueueArn: target.arn, Events: ['s3:ObjectCreated:*'] }] },
     }));
+    const [testEvent] = await receiveJson<any>(sqs, target.url, 1);
+    assert.deepEqual(Object.keys(testEvent), ['Service', 'Event', 'Time', 'Bucket', 'RequestId', 'HostId']);
+    assert.equal(testEvent.Event, 's3:TestEvent');
+    assert.equal(testEvent.Bucket, s.bucket);
     await s3.send(new PutObjectCommand({ Bucket: s.bucket, Key: 'queued.txt', Body: 'q' }));
     const [msg] = await receiveJson<any>(sqs, target.url, 1);
     assert.equal(msg.Records[0].eventName, 'ObjectCreated:Put');

@@ -4,7 +4,7 @@ import { parseXmlPayload, sendEmpty, sendRestXml, xmlDocument } from '../../gate
 import { canonicalId } from '../engine/s3-engine.js';
 import { NOTIFICATION_LISTS, notificationXmlContent, parseNotificationConfig } from '../engine/notification-config.js';
 import { s3Error } from '../errors.js';
-import { idHeaders, type S3Handler, type S3Request } from './context.js';
+import { eventOrigin, idHeaders, type S3Handler, type S3Request } from './context.js';
 import { headerOf, isoDate } from './object-headers.js';
 
 /** Bucket configuration documents are small; anything bigger is not one. */
@@ -91,7 +91,7 @@ export const putBucketNotification: S3Handler = async (r) => {
   const body = await readConfigBody(r);
   const config = parseNotificationConfig(parseXmlPayload(body, NOTIFICATION_LISTS));
   const skip = (headerOf(r.api.req, 'x-amz-skip-destination-validation') ?? '').toLowerCase() === 'true';
-  await r.deps.engine.setNotification(r.bucket, config, skip);
+  await r.deps.engine.setNotification(r.bucket, config, skip, eventOrigin(r));
   sendEmpty(r.api.res, 200, idHeaders(r));
 };
 

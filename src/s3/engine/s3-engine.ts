@@ -125,12 +125,18 @@ export class S3Engine {
    * Replaces the notification configuration. Each function target must let `s3.amazonaws.com` invoke it for this
    * bucket; otherwise nothing changes and S3's InvalidArgument lists the failing destinations.
    */
-  async setNotification(name: string, config: NotificationConfigRecord, skipValidation: boolean): Promise<void> {
+  async setNotification(name: string, config: NotificationConfigRecord, skipValidation: boolean, origin: EventOrigin): Promise<void> {
     const bucket = this.requireBucket(name);
     if (!skipValidation) this.validateDestinations(bucket, config);
     const updated = { ...bucket, notification: config };
     await this.deps.store.putBucket(updated);
     this.buckets.set(name, updated);
+    // S3 tells queue targets that the configuration works with a test event (never sent to functions).
+    const test = JSON.stringify({
+      Service: 'Amazon S3', Event: 's3:TestEvent', Time: new Date(this.deps.clock.now()).toISOString(), Bucket: name,
+      RequestId: origin.requestId, HostId: origin.hostId,
+    });
+    await Promise.all(config.queue.map((t) => this.sendToQueue(t.arn, test)));
   }
 
   private validateDestinations(bucket: BucketRecord, config: NotificationConfigRecord): void {
