@@ -343,8 +343,11 @@ export interface S3Store {
   buckets(): Promise<BucketRecord[]>;
   /** Inserts or replaces a bucket. */
   putBucket(bucket: BucketRecord): Promise<void>;
-  /** Deletes the bucket and its uploads; resolves the part records that went with them. */
-  deleteBucket(name: string): Promise<PartRecord[]>;
+  /**
+   * Deletes the bucket and its uploads if it holds no object (checked in the same transaction); resolves the part
+   * records that went with it, or undefined (and deletes nothing) when objects remain.
+   */
+  deleteBucket(name: string): Promise<PartRecord[] | undefined>;
   getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
   /** Inserts or replaces an object; resolves the record it replaced. */
   putObject(object: ObjectRecord): Promise<ObjectRecord | undefined>;
@@ -352,13 +355,15 @@ export interface S3Store {
   deleteObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
   /** Objects in key order (UTF-8 bytes) from `from` (inclusive or not), at most `limit`. */
   listObjects(bucket: string, from: string, inclusive: boolean, limit: number): Promise<ObjectRecord[]>;
-  hasObjects(bucket: string): Promise<boolean>;
   getUpload(uploadId: string): Promise<UploadRecord | undefined>;
   putUpload(upload: UploadRecord): Promise<void>;
   /** Uploads of a bucket, by key then initiation. */
   uploads(bucket: string): Promise<UploadRecord[]>;
-  /** Inserts or replaces a part; resolves the part it replaced. */
-  putPart(part: PartRecord): Promise<PartRecord | undefined>;
+  /**
+   * Inserts or replaces a part while its upload exists (checked in the same transaction): resolves the part it
+   * replaced, or 'no-upload' (storing nothing) when the upload has gone.
+   */
+  putPart(part: PartRecord): Promise<PartRecord | undefined | 'no-upload'>;
   parts(uploadId: string): Promise<PartRecord[]>;
   /** Removes the upload and its parts; resolves the removed parts. */
   deleteUpload(uploadId: string): Promise<PartRecord[]>;

@@ -114,10 +114,17 @@ export class S3Engine {
   }
 
   async deleteBucket(name: string): Promise<void> {
-    this.requireBucket(name);
-    if (await this.deps.store.hasObjects(name)) throw s3Error('BucketNotEmpty', { BucketName: name });
-    const parts = await this.deps.store.deleteBucket(name);
+    const bucket = this.requireBucket(name);
+    // Out of the cache first (writes check it just before they commit), and the emptiness check and the delete in
+    // one transaction: no object can be committed into a bucket that is going.
     this.buckets.delete(name);
+    let parts: PartRecord[] | undefined;
+    try {
+      parts = await this.deps.store.deleteBucket(name);
+    } finally {
+      if (!parts) this.buckets.set(name, bucket);
+    }
+    if (!parts) throw s3Error('BucketNotEmpty', { BucketName: name });
     for (const p of parts) this.files.remove(p.fileId);
   }
 
@@ -296,6 +303,10 @@ export class S3Engine {
       uploadId: upload.uploadId, partNumber, size: file.size, etag: file.md5.toString('hex'), fileId: file.id, lastModifiedMs: this.deps.clock.now(),
     };
     const replaced = await this.deps.store.putPart(part);
+    if (replaced === 'no-upload') {
+      this.files.remove(file.id);
+      throw noSuchUpload(upload.uploadId);
+    }
     if (replaced) this.files.remove(replaced.fileId);
     return part;
   }

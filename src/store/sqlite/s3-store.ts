@@ -11,11 +11,11 @@ const parseAll = <T>(rows: unknown[]): T[] => (rows as Row[]).map((r) => JSON.pa
  */
 export class SqliteS3Store implements S3Store {
   private readonly s;
-  private readonly deleteBucketTx: (name: string) => PartRecord[];
+  private readonly deleteBucketTx: (name: string) => PartRecord[] | undefined;
   private readonly deleteUploadTx: (uploadId: string) => PartRecord[];
   private readonly completeTx: (uploadId: string, object: ObjectRecord) => { replaced?: ObjectRecord; parts: PartRecord[] };
   private readonly putObjectTx: (object: ObjectRecord) => ObjectRecord | undefined;
-  private readonly putPartTx: (part: PartRecord) => PartRecord | undefined;
+  private readonly putPartTx: (part: PartRecord) => PartRecord | undefined | 'no-upload';
   private readonly deleteObjectTx: (bucket: string, key: string) => ObjectRecord | undefined;
 
   constructor(db: Database.Database) {
@@ -53,6 +53,7 @@ export class SqliteS3Store implements S3Store {
       return parts;
     });
     this.deleteBucketTx = db.transaction((name: string) => {
+      if (s.hasObjects.get(name) !== undefined) return undefined;
       const parts: PartRecord[] = [];
       for (const { upload_id } of s.uploadIds.all(name) as { upload_id: string }[]) parts.push(...this.deleteUploadTx(upload_id));
       s.deleteBucket.run(name);
@@ -69,6 +70,7 @@ export class SqliteS3Store implements S3Store {
       return removed;
     });
     this.putPartTx = db.transaction((p: PartRecord) => {
+      if (s.getUpload.get(p.uploadId) === undefined) return 'no-upload' as const;
       const replaced = parse<PartRecord>(s.getPart.get(p.uploadId, p.partNumber) as Row | undefined);
       s.putPart.run(p.uploadId, p.partNumber, p.fileId, JSON.stringify(p));
       return replaced;
@@ -88,7 +90,7 @@ export class SqliteS3Store implements S3Store {
     this.s.putBucket.run(b.name, JSON.stringify(b));
   }
 
-  async deleteBucket(name: string): Promise<PartRecord[]> {
+  async deleteBucket(name: string): Promise<PartRecord[] | undefined> {
     return this.deleteBucketTx(name);
   }
 
@@ -108,10 +110,6 @@ export class SqliteS3Store implements S3Store {
     return parseAll<ObjectRecord>((inclusive ? this.s.listFrom : this.s.listAfter).all(bucket, from, limit));
   }
 
-  async hasObjects(bucket: string): Promise<boolean> {
-    return this.s.hasObjects.get(bucket) !== undefined;
-  }
-
   async getUpload(uploadId: string): Promise<UploadRecord | undefined> {
     return parse<UploadRecord>(this.s.getUpload.get(uploadId) as Row | undefined);
   }
@@ -124,7 +122,7 @@ export class SqliteS3Store implements S3Store {
     return parseAll<UploadRecord>(this.s.uploads.all(bucket));
   }
 
-  async putPart(p: PartRecord): Promise<PartRecord | undefined> {
+  async putPart(p: PartRecord): Promise<PartRecord | undefined | 'no-upload'> {
     return this.putPartTx(p);
   }
 
