@@ -24,7 +24,7 @@ import { FunctionPolicies } from './lambda/control/function-policies.js';
 import { ConcurrencyControl } from './lambda/invoke/concurrency.js';
 import { PollerManager } from './lambda/pollers/poller-manager.js';
 import { PushInvocations } from './lambda/push/push-invocations.js';
-import { s3Service, sendS3Error, acceptsS3 } from './s3/api/service.js';
+import { acceptsS3, s3Service, sendS3Error } from './s3/api/service.js';
 import { S3Engine } from './s3/engine/s3-engine.js';
 import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
 import { QueueEngine } from './sqs/engine/queue-engine.js';

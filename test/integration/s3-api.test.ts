@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand,
   CreateMultipartUploadCommand, DeleteBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand,
-  HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
+  HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
   UploadPartCommand, type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { expectAwsError } from '../helpers/aws-errors.js';
@@ -324,6 +324,17 @@ describe('ListObjectsV2', () => {
     assert.deepEqual(rest.CommonPrefixes!.map((p) => p.Prefix), ['c d/']);
   });
 
+  test('ListObjects (v1): Marker / NextMarker paging', async () => {
+    const first = await s3.send(new ListObjectsCommand({ Bucket: bucket, MaxKeys: 4 }));
+    assert.deepEqual(first.Contents!.map((c) => c.Key), keys.slice(0, 4));
+    assert.equal(first.IsTruncated, true);
+    const rest = await s3.send(new ListObjectsCommand({ Bucket: bucket, Marker: first.Contents![3]!.Key }));
+    assert.deepEqual(rest.Contents!.map((c) => c.Key), keys.slice(4));
+    assert.equal(rest.IsTruncated, false);
+    const delimited = await s3.send(new ListObjectsCommand({ Bucket: bucket, Delimiter: '/', MaxKeys: 2 }));
+    assert.equal(delimited.NextMarker, 'b/');
+  });
+
   test('encoding-type=url encodes keys and prefixes and says so', async () => {
     const out = await list({ EncodingType: 'url', Delimiter: '/' });
     assert.equal(out.EncodingType, 'url');
@@ -439,6 +450,30 @@ describe('addressing', () => {
     const create = await raw('PUT', `/2015-03-31?${query}`, { 'Content-Length': 0 });
     assert.equal(create.status, 200, create.body);
     assert.equal((await s3.send(new HeadBucketCommand({ Bucket: '2015-03-31' }))).$metadata.httpStatusCode, 200);
+  });
+
+  test('--host-name: <bucket>.<host name> is virtual-hosted; the bare name and IP addresses are path style', async () => {
+    const other = await startServer({ spareRuntimes: 0, hostName: 'lambkin.test' });
+    const url = new URL(other.url);
+    const send = (host: string, method: string, p: string, body?: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, method, path: p, headers: { Host: `${host}:${url.port}`, 'Content-Length': Buffer.byteLength(body ?? '') } }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    try {
+      assert.equal((await send('lambkin.test', 'PUT', '/named')).status, 200, 'path style on the bare name');
+      assert.equal((await send('named.lambkin.test', 'PUT', '/k.txt', 'by host')).status, 200);
+      assert.equal((await send('127.0.0.1', 'GET', '/named/k.txt')).body, 'by host');
+      assert.equal((await send('named.localhost', 'GET', '/k.txt')).body, 'by host', 'localhost always works');
+      const listed = await send('lambkin.test', 'GET', '/named?list-type=2');
+      assert.match(listed.body, /<Key>k\.txt<\/Key>/);
+    } finally {
+      await other.close();
+    }
   });
 
   test('unsupported sub-resources are 501 NotImplemented, not another operation', async () => {
