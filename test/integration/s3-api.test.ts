@@ -485,6 +485,39 @@ describe('addressing', () => {
 });
 
 describe('object files', () => {
+  test('a multipart upload in progress survives a restart: its parts are kept and it completes afterwards', async () => {
+    const dataDir = tempDir();
+    const MiB = 1024 * 1024;
+    const parts = [randomBytes(5 * MiB), randomBytes(100)];
+    let server = await startServer({ dataDir, spareRuntimes: 0 });
+    let client = s3Client(server.url);
+    let uploadId: string;
+    let first: string;
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'mpu-restart' }));
+      uploadId = (await client.send(new CreateMultipartUploadCommand({ Bucket: 'mpu-restart', Key: 'k' }))).UploadId!;
+      first = (await client.send(new UploadPartCommand({ Bucket: 'mpu-restart', Key: 'k', UploadId: uploadId, PartNumber: 1, Body: parts[0] }))).ETag!;
+    } finally {
+      client.destroy();
+      await server.close();
+    }
+    server = await startServer({ dataDir, spareRuntimes: 0 });
+    client = s3Client(server.url);
+    try {
+      const second = (await client.send(new UploadPartCommand({ Bucket: 'mpu-restart', Key: 'k', UploadId: uploadId, PartNumber: 2, Body: parts[1] }))).ETag!;
+      await client.send(new CompleteMultipartUploadCommand({
+        Bucket: 'mpu-restart', Key: 'k', UploadId: uploadId, MultipartUpload: { Parts: [{ ETag: first, PartNumber: 1 }, { ETag: second, PartNumber: 2 }] },
+      }));
+      const got = await client.send(new GetObjectCommand({ Bucket: 'mpu-restart', Key: 'k' }));
+      assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat(parts)));
+      assert.equal(fs.readdirSync(path.join(dataDir, 's3', 'objects')).length, 1, 'the part files went with the upload');
+    } finally {
+      client.destroy();
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   test('objects survive a restart; leftover temporary and unreferenced files are removed at start', async () => {
     const dataDir = tempDir();
     let server = await startServer({ dataDir, spareRuntimes: 0 });

@@ -17,6 +17,8 @@ export interface S3Request {
   deps: S3ApiDeps;
   bucket: string;
   key: string;
+  /** Whether the bucket came from the Host header (then paths hold only the key). */
+  virtualHost: boolean;
   /** S3's second request id (`x-amz-id-2`). */
   hostId: string;
 }

@@ -54,7 +54,8 @@ export const completeMultipartUpload: S3Handler = async (r) => {
   const upload = await r.deps.engine.requireUpload(r.bucket, r.key, uploadIdOf(r));
   const body = await readBody(r.api.req, MAX_COMPLETE_BODY_BYTES, () => s3Error('MalformedXML'));
   const record = await r.deps.engine.completeUpload(upload, requestedParts(body), eventOrigin(r));
-  const location = `${r.api.origin}/${encodeURIComponent(r.bucket)}/${r.key.split('/').map(encodeURIComponent).join('/')}`;
+  const keyPath = r.key.split('/').map(encodeURIComponent).join('/');
+  const location = r.virtualHost ? `${r.api.origin}/${keyPath}` : `${r.api.origin}/${encodeURIComponent(r.bucket)}/${keyPath}`;
   const xml = xmlDocument('CompleteMultipartUploadResult', { Location: location, Bucket: r.bucket, Key: r.key, ETag: quoted(record.etag) });
   sendRestXml(r.api.res, 200, xml, idHeaders(r));
 };

@@ -74,7 +74,7 @@ const hostIds = new WeakMap<ApiRequest, string>();
 export function s3Service(deps: S3ApiDeps): ServiceHandler {
   return async (api) => {
     const address = s3Address(api.path, api.req.headers.host, deps.hostNames);
-    const r: S3Request = { api, deps, bucket: address.bucket, key: address.key, hostId: newHostId() };
+    const r: S3Request = { api, deps, bucket: address.bucket, key: address.key, virtualHost: address.virtualHost, hostId: newHostId() };
     hostIds.set(api, r.hostId);
     try {
       await operationOf(api, r.bucket, r.key)(r);
