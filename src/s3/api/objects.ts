@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { readBody } from '../../gateway/request.js';
 import { parseXmlPayload, sendEmpty, sendRestXml, xmlDocument } from '../../gateway/protocols/rest-xml.js';
@@ -129,7 +130,17 @@ export const copyObject: S3Handler = async (r) => {
   r.api.req.resume();
   r.deps.engine.requireBucket(r.bucket);
   const source = copySource(headerOf(r.api.req, 'x-amz-copy-source')!);
-  const src = await r.deps.engine.getObject(source.bucket, source.key);
+  const opened = await r.deps.engine.openObject(source.bucket, source.key);
+  try {
+    await copyFrom(r, opened);
+  } finally {
+    await opened.fh.close().catch(() => undefined);
+  }
+};
+
+async function copyFrom(r: S3Request, opened: { record: ObjectRecord; fh: FileHandle }): Promise<void> {
+  const src = opened.record;
+  const source = { bucket: src.bucket, key: src.key };
   checkCopyConditions(r, src);
   const directive = (headerOf(r.api.req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') {
@@ -139,10 +150,10 @@ export const copyObject: S3Handler = async (r) => {
     throw s3Error('InvalidRequest', {}, 'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.');
   }
   const attrs = directive === 'REPLACE' ? attributesFrom(r.api.req) : { contentType: src.contentType, metadata: src.metadata, headers: src.headers };
-  const record = await r.deps.engine.copyObject(src, r.bucket, r.key, attrs, eventOrigin(r));
+  const record = await r.deps.engine.copyObject(opened, r.bucket, r.key, attrs, eventOrigin(r));
   const xml = xmlDocument('CopyObjectResult', { LastModified: isoDate(record.lastModifiedMs), ETag: quoted(record.etag) });
   sendRestXml(r.api.res, 200, xml, idHeaders(r));
-};
+}
 
 export const deleteObject: S3Handler = async (r) => {
   r.api.req.resume();

@@ -214,11 +214,14 @@ export class S3Engine {
   }
 
   /** Copies bytes into a new file (objects never share files, so a removal never touches another object). */
-  async copyObject(src: ObjectRecord, bucket: string, key: string, attrs: ObjectAttributes, origin: EventOrigin): Promise<ObjectRecord> {
+  async copyObject(
+    src: { record: ObjectRecord; fh: fs.promises.FileHandle }, bucket: string, key: string, attrs: ObjectAttributes, origin: EventOrigin,
+  ): Promise<ObjectRecord> {
     this.requireBucket(bucket);
-    const file = await this.files.write(fs.createReadStream(this.files.path(src.fileId)));
+    // From the open file: an overwrite of the source during the copy cannot pull it away.
+    const file = await this.files.write(src.fh.createReadStream());
     try {
-      return await this.commitObject(bucket, key, file, attrs, src.etag, 'ObjectCreated:Copy', origin);
+      return await this.commitObject(bucket, key, file, attrs, src.record.etag, 'ObjectCreated:Copy', origin);
     } catch (err) {
       this.files.discard(file);
       throw err;
