@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLambkin, type Lambkin } from '../../src/app.js';
-import { ACCOUNT, createQueue, fnArn, ISO_MS, receiveJson, REPORTER, type Report, type TestQueue } from '../helpers/async.js';
+import { ACCOUNT, createQueue, drained, fnArn, ISO_MS, queueDepth, receiveJson, REPORTER, type Report, type TestQueue } from '../helpers/async.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
 import { deploy, ROLE } from '../helpers/functions.js';
 import { lambdaClient, tempDir, TEST_CREDENTIALS, uniqueName, waitFor } from '../helpers/server.js';
@@ -103,6 +103,12 @@ async function events(s: Setup, n: number, timeoutMs = 30_000): Promise<any[]> {
   return reports.filter((r) => r.phase === 'start').map((r) => r.event);
 }
 
+/** Nothing else is queued for the function and no other report is waiting: no other run happened. */
+async function onlyThoseRan(s: Setup): Promise<void> {
+  await waitFor('the function\'s backlog to drain', () => drained(app.url, s.fn), 15_000);
+  assert.equal(await queueDepth(sqs, s.out.url), 0, 'no report of another run');
+}
+
 const keysOf = (evs: any[]) => evs.map((e) => e.Records[0].s3.object.key).sort();
 
 describe('notification configuration', () => {
@@ -178,6 +184,7 @@ describe('notification configuration', () => {
     await s3.send(new PutObjectCommand({ Bucket: s.bucket, Key: 'allowed.txt', Body: 'y' }));
     const got = await events(s, 1);
     assert.deepEqual(keysOf(got), ['allowed.txt']);
+    await onlyThoseRan(s);
   });
 });
 
@@ -284,6 +291,7 @@ describe('object events', () => {
     await permit(s.fn, `arn:aws:s3:::${s.bucket}`, 'again');
     await s3.send(new PutObjectCommand({ Bucket: s.bucket, Key: 'after-regrant.txt', Body: 'y' }));
     assert.deepEqual(keysOf(await events(s, 1)), ['after-regrant.txt']);
+    await onlyThoseRan(s);
   });
 
   test('a queue target gets S3\'s test event when configured, then the same record as an SQS message', async () => {
