@@ -37,6 +37,8 @@ import { putOnBus } from './events/engine/bus.js';
 import { DEFAULT_BUS, EventRules } from './events/engine/rules.js';
 import { Scheduler } from './events/engine/scheduler.js';
 import { ScheduleTimeline } from './events/engine/timeline.js';
+import { acceptsS3, s3Service, sendS3Error } from './s3/api/service.js';
+import { S3Engine } from './s3/engine/s3-engine.js';
 import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
 import { QueueEngine } from './sqs/engine/queue-engine.js';
 import { acceptsSns, sendSnsError, snsService } from './sns/api/service.js';
@@ -155,7 +157,11 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     restApis, httpApis, now: () => systemClock.now(),
     apiEndpoint: (apiId: string, origin: string) => origin.replace(/^http:\/\/(?:[^/@]*@)?[^:/]+/, `http://${apiId}.execute-api.localhost`),
   };
-  const lambdaDeps = { config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies, functionUrls };
+  const s3 = await S3Engine.open({ store: store.s3, dataDir: config.dataDir, clock: systemClock, log: logger, push, queues });
+  const lambdaDeps = {
+    config, functions, codeUrls, invoker, eventSourceMappings, queues, eventInvokeConfigs, concurrency, asyncInvocations, policies,
+    functionUrls, codeObjects: s3,
+  };
 
   const internal = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
     if (path === '/_lambkin/health' && req.method === 'GET') {
@@ -225,6 +231,12 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
       accepts: acceptsApiGateway,
       handle: apiGatewayService(apiGatewayDeps),
       sendError: sendRestJsonError,
+    }, {
+      // Last: S3 takes what is signed for it and every unsigned request no other service claimed.
+      name: 's3',
+      accepts: acceptsS3,
+      handle: s3Service({ engine: s3, log: logger, hostNames: ['localhost', config.hostName] }),
+      sendError: sendS3Error,
     }],
   });
   const port = await listen(server, config.host, config.port);

@@ -15,6 +15,7 @@ program
   .command('start')
   .description('start the lambkin server')
   .option('--host <host>', 'address to listen on', DEFAULTS.host)
+  .option('--host-name <name>', 'DNS name clients use for lambkin; <bucket>.<name> addresses an S3 bucket', DEFAULTS.hostName)
   .option('--port <port>', 'port to listen on', integer, DEFAULTS.port)
   .option('--data-dir <dir>', 'where state, code and logs are kept', DEFAULTS.dataDir)
   .option('--region <region>', 'default region', DEFAULTS.region)

@@ -3,6 +3,11 @@ import path from 'node:path';
 /** Every option of a lambkin server, with units in the names. Defaults are AWS's where AWS has one. */
 export interface LambkinConfig {
   host: string;
+  /**
+   * The DNS name clients reach lambkin by: `<bucket>.<hostName>` (and always `<bucket>.localhost`) addresses an S3
+   * bucket virtual-hosted style.
+   */
+  hostName: string;
   port: number;
   dataDir: string;
   region: string;
@@ -46,6 +51,7 @@ export interface LambkinConfig {
 
 export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
   host: '127.0.0.1',
+  hostName: 'localhost',
   port: 4566,
   dataDir: './.lambkin',
   region: 'us-east-1',
@@ -78,6 +84,7 @@ export function loadConfig(overrides: Partial<LambkinConfig> = {}): Readonly<Lam
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) problems.push(`port must be 0-65535, got ${cfg.port}`);
   if (!/^\d{12}$/.test(cfg.accountId)) problems.push(`account id must be 12 digits, got ${cfg.accountId}`);
   if (!REGION.test(cfg.region)) problems.push(`region must look like us-east-1, got ${cfg.region}`);
+  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(cfg.hostName)) problems.push(`host name must be a DNS name, got ${cfg.hostName}`);
   if (!['FULL', 'NORMAL'].includes(cfg.sqliteSynchronous)) problems.push('sqliteSynchronous must be FULL or NORMAL');
   if (!LOG_LEVELS.includes(cfg.logLevel)) problems.push(`log level must be one of ${LOG_LEVELS.join(', ')}, got ${cfg.logLevel}`);
   const nonNegative = ['idleEnvironmentMs', 'scaleUpDelayMs', 'spareRuntimes', 'initTimeoutMs', 'codeUrlTtlMs', 'minUnreservedConcurrency', 'asyncRetryDelayMs'] as const;

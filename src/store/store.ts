@@ -405,6 +405,108 @@ export interface FunctionUrlStore {
   all(): Promise<FunctionUrlRecord[]>;
 }
 
+/** An S3 notification target (other-services.md §1.3): a function, queue or topic, its events and key filter. */
+export interface NotificationTarget {
+  id: string;
+  arn: string;
+  /** As configured, e.g. `s3:ObjectCreated:*`. */
+  events: string[];
+  /** Filter rules with AWS's names (`Prefix`, `Suffix`), in the order given. */
+  filterRules: { name: 'Prefix' | 'Suffix'; value: string }[];
+}
+
+export interface NotificationConfigRecord {
+  lambda: NotificationTarget[];
+  queue: NotificationTarget[];
+  topic: NotificationTarget[];
+  eventBridge: boolean;
+}
+
+/** An S3 bucket. Bucket names are global (as on AWS); the bucket remembers its owner account and region. */
+export interface BucketRecord {
+  name: string;
+  account: string;
+  region: string;
+  createdMs: number;
+  notification: NotificationConfigRecord;
+}
+
+/** What S3 keeps of an object; the bytes are in the file `fileId` of the object data directory. */
+export interface ObjectRecord {
+  bucket: string;
+  key: string;
+  size: number;
+  /** Without quotes: hex MD5, or `<hex>-<parts>` for a multipart object. */
+  etag: string;
+  contentType: string;
+  /** User metadata (`x-amz-meta-*`), names in lower case without the prefix. */
+  metadata: Record<string, string>;
+  /** Stored representation headers (Content-Encoding, Cache-Control, ...), lower-case names. */
+  headers: Record<string, string>;
+  lastModifiedMs: number;
+  fileId: string;
+}
+
+/** A multipart upload in progress, with what the completed object will carry. */
+export interface UploadRecord {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiatedMs: number;
+  contentType: string;
+  metadata: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+export interface PartRecord {
+  uploadId: string;
+  partNumber: number;
+  size: number;
+  /** Hex MD5 of the part, without quotes. */
+  etag: string;
+  fileId: string;
+  lastModifiedMs: number;
+}
+
+/**
+ * S3 metadata. Every method is one transaction. Object files are written (and synced) before the record that
+ * names them is committed, and removed only after the record that named them is gone, so a record never points at
+ * a missing file; files no record names are leftovers that `fileIds` lets the engine remove at start-up.
+ */
+export interface S3Store {
+  buckets(): Promise<BucketRecord[]>;
+  /** Inserts or replaces a bucket. */
+  putBucket(bucket: BucketRecord): Promise<void>;
+  /**
+   * Deletes the bucket and its uploads if it holds no object (checked in the same transaction); resolves the part
+   * records that went with it, or undefined (and deletes nothing) when objects remain.
+   */
+  deleteBucket(name: string): Promise<PartRecord[] | undefined>;
+  getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
+  /** Inserts or replaces an object; resolves the record it replaced. */
+  putObject(object: ObjectRecord): Promise<ObjectRecord | undefined>;
+  /** Resolves the removed record (undefined when there was none). */
+  deleteObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
+  /** Objects in key order (UTF-8 bytes) from `from` (inclusive or not), at most `limit`. */
+  listObjects(bucket: string, from: string, inclusive: boolean, limit: number): Promise<ObjectRecord[]>;
+  getUpload(uploadId: string): Promise<UploadRecord | undefined>;
+  putUpload(upload: UploadRecord): Promise<void>;
+  /** Uploads of a bucket, by key then initiation. */
+  uploads(bucket: string): Promise<UploadRecord[]>;
+  /**
+   * Inserts or replaces a part while its upload exists (checked in the same transaction): resolves the part it
+   * replaced, or 'no-upload' (storing nothing) when the upload has gone.
+   */
+  putPart(part: PartRecord): Promise<PartRecord | undefined | 'no-upload'>;
+  parts(uploadId: string): Promise<PartRecord[]>;
+  /** Removes the upload and its parts; resolves the removed parts. */
+  deleteUpload(uploadId: string): Promise<PartRecord[]>;
+  /** In one transaction: the object in, the upload and its parts out. Resolves the replaced object and the parts. */
+  completeUpload(uploadId: string, object: ObjectRecord): Promise<{ replaced?: ObjectRecord; parts: PartRecord[] }>;
+  /** Every file id that an object or part record names. */
+  fileIds(): Promise<Set<string>>;
+}
+
 export interface Store {
   functions: FunctionStore;
   eventSourceMappings: EventSourceMappingStore;
@@ -417,6 +519,7 @@ export interface Store {
   events: EventsStore;
   apis: ApiStore;
   functionUrls: FunctionUrlStore;
+  s3: S3Store;
   /** A small key/value area for server-level state (secrets, schema facts). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

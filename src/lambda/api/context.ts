@@ -17,6 +17,12 @@ import type { Invoker } from '../invoke/invoker.js';
  */
 export type MappingQueues = Pick<QueueService, 'queueByArn' | 'getAttributes'>;
 
+/** Where CreateFunction / UpdateFunctionCode read `S3Bucket` + `S3Key` code from: lambkin's own object store. */
+export interface CodeObjects {
+  /** Rejects with S3's NoSuchBucket / NoSuchKey AwsError when the object is missing. */
+  readObject(bucket: string, key: string, maxBytes: number): Promise<Buffer>;
+}
+
 /** What the Lambda API handlers work with. */
 export interface LambdaDeps {
   config: Readonly<LambkinConfig>;
@@ -30,6 +36,7 @@ export interface LambdaDeps {
   asyncInvocations: AsyncInvocations;
   policies: FunctionPolicies;
   functionUrls: FunctionUrls;
+  codeObjects: CodeObjects;
 }
 
 export type LambdaHandler = (api: ApiRequest, params: string[], deps: LambdaDeps) => Promise<void>;

@@ -1,10 +1,11 @@
 import { BARE_NAME_PATTERN } from '../../core/arn.js';
-import { AwsError } from '../../core/errors.js';
+import { AwsError, isAwsError } from '../../core/errors.js';
 import { Constraints, invalidParameter } from '../../core/validation.js';
 import { sendJson } from '../../gateway/protocols/rest-json.js';
 import type { ApiRequest } from '../../gateway/request.js';
 import type { FunctionRecord } from '../../store/store.js';
 import { applyLogLevels, LATEST, type Scope } from '../control/function-registry.js';
+import { MAX_UNZIPPED_BYTES } from '../control/code-store.js';
 import { CONFIG_TYPES, requireTypes, validateConfig, type ConfigInput } from '../control/function-input.js';
 import type { LambdaDeps, LambdaHandler } from './context.js';
 import { functionConfiguration } from './function-view.js';
@@ -32,13 +33,35 @@ function decodeZip(value: unknown, field: string): Buffer {
   return zip;
 }
 
-function codeFrom(body: Record<string, unknown>, fieldPrefix: string): Buffer {
+/** The deployment package: inline (`ZipFile`) or an object in lambkin's S3 (`S3Bucket` + `S3Key`). */
+async function codeFrom(deps: LambdaDeps, body: Record<string, unknown>, fieldPrefix: string): Promise<Buffer> {
   if (body.ZipFile !== undefined) return decodeZip(body.ZipFile, `${fieldPrefix}ZipFile`);
-  if (body.S3Bucket !== undefined || body.S3Key !== undefined) {
-    throw invalidParameter('Code from an S3 location is not supported by lambkin yet; upload the zip as ZipFile.');
-  }
+  if (body.S3Bucket !== undefined || body.S3Key !== undefined) return codeFromS3(deps, body, fieldPrefix);
   if (body.ImageUri !== undefined) throw invalidParameter('Container image functions are not supported by lambkin.');
   throw invalidParameter('Please provide a source for function code.');
+}
+
+async function codeFromS3(deps: LambdaDeps, body: Record<string, unknown>, fieldPrefix: string): Promise<Buffer> {
+  const bucket = body.S3Bucket;
+  const key = body.S3Key;
+  if (typeof bucket !== 'string' || typeof key !== 'string') {
+    throw invalidParameter(`Please provide both ${fieldPrefix}S3Bucket and ${fieldPrefix}S3Key.`);
+  }
+  new Constraints().length(bucket, `${fieldPrefix.toLowerCase()}s3Bucket`, 3, 63).length(key, `${fieldPrefix.toLowerCase()}s3Key`, 1, 1024).check();
+  if (body.S3ObjectVersion !== undefined) {
+    throw invalidParameter('S3ObjectVersion is not supported by lambkin: its buckets are not versioned. Omit it to use the current object.');
+  }
+  try {
+    const zip = await deps.codeObjects.readObject(bucket, key, MAX_UNZIPPED_BYTES);
+    if (zip.length === 0) throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
+    return zip;
+  } catch (err) {
+    if (isAwsError(err) && err.code !== 'InvalidParameterValueException') {
+      // Lambda's wording for a failed read of the code object.
+      throw invalidParameter(`Error occurred while GetObject. S3 Error Code: ${err.code}. S3 Error Message: ${err.message}`);
+    }
+    throw err;
+  }
 }
 
 export const createFunction: LambdaHandler = async (api, _params, deps) => {
@@ -56,7 +79,7 @@ export const createFunction: LambdaHandler = async (api, _params, deps) => {
     throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
   }
   if (input.Publish) throw invalidParameter('Publishing versions is not supported by lambkin yet.');
-  const zip = codeFrom(input.Code!, 'Code.');
+  const zip = await codeFrom(deps, input.Code!, 'Code.');
   const record = await deps.functions.create(ref.scope, { ...input, name: ref.name, zip, tags: validTags(input.Tags) });
   sendJson(api.res, api.requestId, 201, functionConfiguration(record));
 };
@@ -99,11 +122,11 @@ export const listFunctions: LambdaHandler = async (api, _params, deps) => {
 
 export const updateFunctionCode: LambdaHandler = async (api, [raw], deps) => {
   const body = await readJsonBody(api, 'UpdateFunctionCode', MAX_CODE_REQUEST_BYTES);
-  requireTypes(body, { ZipFile: 'string', RevisionId: 'string', DryRun: 'boolean', Publish: 'boolean', Architectures: 'array' });
+  requireTypes(body, { ZipFile: 'string', S3Bucket: 'string', S3Key: 'string', S3ObjectVersion: 'string', RevisionId: 'string', DryRun: 'boolean', Publish: 'boolean', Architectures: 'array' });
   const ref = resolveFunctionRef(api.caller, raw!, undefined, false);
   deps.functions.require(ref.scope, ref.name);
   if (body.Publish) throw invalidParameter('Publishing versions is not supported by lambkin yet.');
-  const zip = codeFrom(body, '');
+  const zip = await codeFrom(deps, body, '');
   const revision = body.RevisionId as string | undefined;
   if (body.DryRun) {
     await deps.functions.code.put(zip);

@@ -107,4 +107,29 @@ export const MIGRATIONS: readonly string[] = [
      record TEXT NOT NULL,
      PRIMARY KEY (account, region, function_name, qualifier)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE s3_buckets (
+     name TEXT PRIMARY KEY,
+     record TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE s3_objects (
+     bucket TEXT NOT NULL,
+     key TEXT NOT NULL,
+     file_id TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (bucket, key)
+   ) WITHOUT ROWID;
+   CREATE TABLE s3_uploads (
+     upload_id TEXT PRIMARY KEY,
+     bucket TEXT NOT NULL,
+     key TEXT NOT NULL,
+     record TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX s3_uploads_bucket ON s3_uploads (bucket, key);
+   CREATE TABLE s3_parts (
+     upload_id TEXT NOT NULL,
+     part_number INTEGER NOT NULL,
+     file_id TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (upload_id, part_number)
+   ) WITHOUT ROWID;`,
 ];

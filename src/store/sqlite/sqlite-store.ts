@@ -10,6 +10,7 @@ import { SqliteQueueStore } from './queue-store.js';
 import { SqliteSnsStore } from './sns-store.js';
 import { SqliteFunctionUrlStore } from './function-url-store.js';
 import { SqliteApiStore, SqliteConcurrencyStore, SqliteEventInvokeConfigStore, SqlitePolicyStore } from './settings-stores.js';
+import { SqliteS3Store } from './s3-store.js';
 
 /** `$LATEST` sorts before version 1, 2, ...: ListVersionsByFunction and ListFunctions order by this. */
 const versionOrder = (version: string): number => (version === '$LATEST' ? 0 : Number(version));
@@ -119,6 +120,7 @@ export function openSqliteStore(dataDir: string, synchronous: 'FULL' | 'NORMAL')
     events: new SqliteEventsStore(db),
     apis: new SqliteApiStore(db),
     functionUrls: new SqliteFunctionUrlStore(db),
+    s3: new SqliteS3Store(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },

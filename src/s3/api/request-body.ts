@@ -1,0 +1,132 @@
+import type { IncomingMessage } from 'node:http';
+import { Transform, type TransformCallback } from 'node:stream';
+import type { ObjectFiles, WrittenFile } from '../engine/object-files.js';
+import { s3Error } from '../errors.js';
+
+const MAX_LINE = 8192;
+const CR = 13;
+const LF = 10;
+
+/**
+ * Decodes an `aws-chunked` body (`<hex size>[;chunk-signature=…]\r\n<bytes>\r\n … 0\r\n<trailers>\r\n\r\n`,
+ * other-services.md §1.1) into the object's bytes. Trailers (`x-amz-checksum-crc32:…`) are kept aside.
+ */
+export class AwsChunkedDecoder extends Transform {
+  readonly trailers: Record<string, string> = {};
+  private state: 'size' | 'data' | 'crlf' | 'trailer' | 'done' = 'size';
+  private line: number[] = [];
+  private remaining = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.consume(chunk);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(this.state === 'done' ? null : s3Error('IncompleteBody'));
+  }
+
+  private consume(chunk: Buffer): void {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.state === 'done') return;
+      if (this.state === 'data') {
+        const n = Math.min(this.remaining, chunk.length - i);
+        this.push(chunk.subarray(i, i + n));
+        i += n;
+        this.remaining -= n;
+        if (this.remaining === 0) this.state = 'crlf';
+        continue;
+      }
+      const byte = chunk[i++]!;
+      if (byte !== LF) {
+        if (byte !== CR) this.line.push(byte);
+        if (this.line.length > MAX_LINE) throw invalidChunk();
+        continue;
+      }
+      const line = Buffer.from(this.line).toString('latin1');
+      this.line = [];
+      this.endLine(line);
+    }
+  }
+
+  private endLine(line: string): void {
+    if (this.state === 'crlf') {
+      if (line !== '') throw invalidChunk();
+      this.state = 'size';
+    } else if (this.state === 'size') {
+      const size = parseInt(line.split(';')[0]!.trim(), 16);
+      if (!Number.isFinite(size) || size < 0) throw invalidChunk();
+      this.remaining = size;
+      this.state = size === 0 ? 'trailer' : 'data';
+    } else if (this.state === 'trailer') {
+      if (line === '') {
+        this.state = 'done';
+        return;
+      }
+      const colon = line.indexOf(':');
+      if (colon > 0) this.trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+  }
+}
+
+const invalidChunk = () => s3Error('InvalidRequest', {}, 'The chunked encoding of the request body is not valid.');
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export function isAwsChunked(req: IncomingMessage): boolean {
+  const encoding = header(req, 'content-encoding') ?? '';
+  const sha = header(req, 'x-amz-content-sha256') ?? '';
+  return encoding.split(',').some((e) => e.trim() === 'aws-chunked') || sha.startsWith('STREAMING-');
+}
+
+/** The Content-Encoding to store: what the client declared, without the transfer-only `aws-chunked`. */
+export function storedContentEncoding(req: IncomingMessage): string | undefined {
+  const parts = (header(req, 'content-encoding') ?? '').split(',').map((e) => e.trim()).filter((e) => e && e !== 'aws-chunked');
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/**
+ * Streams the request's object bytes (decoded when aws-chunked) into a synced temporary file, then checks them
+ * against `x-amz-decoded-content-length`, `Content-MD5` and a hex `x-amz-content-sha256`. A failed check discards
+ * the file and raises S3's error.
+ */
+export async function receiveObjectBody(req: IncomingMessage, files: ObjectFiles): Promise<WrittenFile> {
+  const md5Header = header(req, 'content-md5');
+  const expectedMd5 = md5Header === undefined ? undefined : Buffer.from(md5Header, 'base64');
+  if (expectedMd5 && (expectedMd5.length !== 16 || expectedMd5.toString('base64') !== md5Header)) {
+    req.resume();
+    throw s3Error('InvalidDigest', { 'Content-MD5': md5Header });
+  }
+  const chunked = isAwsChunked(req);
+  const file = await files.write(req, chunked ? new AwsChunkedDecoder() : undefined);
+  try {
+    checkBody(req, file, chunked, expectedMd5);
+  } catch (err) {
+    files.discard(file);
+    throw err;
+  }
+  return file;
+}
+
+function checkBody(req: IncomingMessage, file: WrittenFile, chunked: boolean, expectedMd5: Buffer | undefined): void {
+  const decodedLength = header(req, 'x-amz-decoded-content-length');
+  if (chunked && decodedLength !== undefined && Number(decodedLength) !== file.size) throw s3Error('IncompleteBody');
+  if (!chunked && req.headers['content-length'] !== undefined && Number(req.headers['content-length']) !== file.size) {
+    throw s3Error('IncompleteBody');
+  }
+  if (expectedMd5 && !expectedMd5.equals(file.md5)) {
+    throw s3Error('BadDigest', { ExpectedDigest: expectedMd5.toString('hex'), CalculatedDigest: file.md5.toString('base64') });
+  }
+  const sha = header(req, 'x-amz-content-sha256');
+  if (sha && /^[0-9a-f]{64}$/i.test(sha) && sha.toLowerCase() !== file.sha256.toString('hex')) {
+    throw s3Error('XAmzContentSHA256Mismatch', { ClientComputedContentSHA256: sha, S3ComputedContentSHA256: file.sha256.toString('hex') });
+  }
+}
