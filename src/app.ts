@@ -201,7 +201,10 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     log: logger,
     internal,
     fronts: [
-      executeApiFront({ restApis, httpApis, lambda: new LambdaIntegration(functions, push, invoker, logger), log: logger }),
+      executeApiFront({
+        defaultAccount: config.accountId, restApis, httpApis, log: logger,
+        lambda: new LambdaIntegration(functions, push, invoker, logger, { sync: config.maxSyncPayloadBytes, async: config.maxAsyncPayloadBytes }),
+      }),
       new UrlFront({
         functionUrls, functions, policies, invoker, defaultAccount: config.accountId, maxPayloadBytes: config.maxSyncPayloadBytes, log: logger,
       }),

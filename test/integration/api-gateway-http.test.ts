@@ -24,6 +24,8 @@ const FN = {
     if (q.as === 'string') return 'just text';
     if (q.as === 'cookies') return { statusCode: 201, headers: { 'x-kind': 'full' }, cookies: ['a=1', 'b=2; Path=/'], body: 'made' };
     if (q.as === 'throw') throw new Error('nope');
+    if (q.as === 'hdrinj') return { statusCode: 200, headers: { 'x-bad': 'a\\r\\nInjected: yes' }, body: 'x' };
+    if (q.as === 'cookieinj') return { statusCode: 200, cookies: ['a=1\\r\\nX: y'], body: 'x' };
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) };
   };`,
 };
@@ -102,6 +104,14 @@ describe('quick create ($default route, $default stage with auto-deploy, payload
     assert.equal(full.text, 'made');
   });
 
+  test('headers or cookies that cannot go on the wire are a malformed answer (502)', async () => {
+    for (const as of ['hdrinj', 'cookieinj']) {
+      const res = await call(`${base(apiId)}/?as=${as}`);
+      assert.equal(res.status, 502, as);
+      assert.deepEqual(res.json, { message: 'Internal Server Error' });
+    }
+  });
+
   test('a function error is 502; a binary body arrives base64', async () => {
     const err = await call(`${base(apiId)}/?as=throw`);
     assert.equal(err.status, 502);
@@ -141,8 +151,11 @@ describe('routes, integrations and stages', () => {
     assert.deepEqual(get.json.multiValueQueryStringParameters, { x: ['1', '2'] });
     assert.equal(get.json.requestContext.stage, 'live');
 
+    assert.equal(get.json.path, '/live/items/42', 'a named stage stays in the event\'s path');
     const del = await call(`${base(apiId)}/live/items/42`, { method: 'DELETE' });
     assert.equal(del.json.version, '2.0');
+    assert.equal(del.json.rawPath, '/live/items/42');
+    assert.equal(del.json.requestContext.http.path, '/live/items/42');
     assert.equal(del.json.routeKey, 'ANY /items/{id}');
     assert.deepEqual(del.json.pathParameters, { id: '42' });
 

@@ -27,6 +27,8 @@ const ECHO = {
     const q = event.queryStringParameters || {};
     if (q.mode === 'throw') throw new Error('boom');
     if (q.mode === 'malformed') return { statusCode: 200, body: { not: 'a string' } };
+    if (q.mode === 'hdrinj') return { statusCode: 200, headers: { 'X-Bad': 'a\\r\\nInjected: yes' }, body: 'x' };
+    if (q.mode === 'badname') return { statusCode: 200, headers: { 'Bad Name': 'v' }, body: 'x' };
     if (q.mode === 'binary') return { statusCode: 200, headers: { 'Content-Type': 'image/png' }, body: Buffer.from([137, 80, 78, 71]).toString('base64'), isBase64Encoded: true };
     return { statusCode: Number(q.status || 200), headers: { 'Content-Type': 'application/json', 'X-Echo': 'yes' }, multiValueHeaders: { 'X-Multi': ['a', 'b'] }, body: JSON.stringify(event) };
   };`,
@@ -146,9 +148,11 @@ describe('proxy integration (AWS_PROXY, payload 1.0)', () => {
     const bin = await call(`${stageUrl(api)}/items/7`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png });
     assert.equal(bin.json.isBase64Encoded, true);
     assert.deepEqual(Buffer.from(bin.json.body, 'base64'), png);
-    const out = await call(`${stageUrl(api)}/items/7?mode=binary`);
+    const out = await call(`${stageUrl(api)}/items/7?mode=binary`, { headers: { Accept: 'image/png' } });
     assert.equal(out.headers['content-type'], 'image/png');
-    assert.deepEqual([...out.body], [137, 80, 78, 71]);
+    assert.deepEqual([...out.body], [137, 80, 78, 71], 'decoded: the client accepts a binary media type');
+    const text = await call(`${stageUrl(api)}/items/7?mode=binary`, { headers: { Accept: 'text/plain' } });
+    assert.equal(text.text, Buffer.from([137, 80, 78, 71]).toString('base64'), 'not decoded when the first Accept type is not binary');
   });
 
   test('greedy paths take the rest of the path; literal resources win over them', async () => {
@@ -182,6 +186,29 @@ describe('proxy integration (AWS_PROXY, payload 1.0)', () => {
     const res = await call(`${stageUrl(api)}/items/1`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: Buffer.alloc(10 * 1024 * 1024 + 1) });
     assert.equal(res.status, 413);
     assert.deepEqual(res.json, { message: 'Request Too Long' });
+  });
+
+  test('headers that cannot go on the wire make the answer malformed (502), never a broken response', async () => {
+    for (const mode of ['hdrinj', 'badname']) {
+      const res = await call(`${stageUrl(api)}/items/1?mode=${mode}`);
+      assert.equal(res.status, 502, mode);
+      assert.deepEqual(res.json, { message: 'Internal server error' });
+      assert.equal(res.headers.injected, undefined);
+      assert.ok(res.headers['x-amzn-requestid']);
+    }
+  });
+
+  test('an event over Lambda\'s 6 MB payload limit is refused (500) without running the function', async () => {
+    const res = await call(`${stageUrl(api)}/items/1`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x'.repeat(7 * 1024 * 1024) });
+    assert.equal(res.status, 500);
+    assert.deepEqual(res.json, { message: 'Internal server error' });
+  });
+
+  test('the event carries X-Forwarded-For, -Port and -Proto as API Gateway adds them', async () => {
+    const res = await call(`${stageUrl(api)}/items/1`, { headers: { 'X-Forwarded-For': '203.0.113.9' } });
+    assert.equal(res.json.headers['X-Forwarded-For'], '203.0.113.9, 127.0.0.1');
+    assert.equal(res.json.headers['X-Forwarded-Port'], new URL(srv.url).port);
+    assert.equal(res.json.headers['X-Forwarded-Proto'], 'http');
   });
 
   test('unknown routes and stages are refused as API Gateway does', async () => {
@@ -323,6 +350,42 @@ describe('asynchronous invocation through a non-proxy integration', () => {
     const syncEnd = ends.find((r) => r.event.job === 'sync')!;
     const asyncEnd = ends.find((r) => r.event.job === 'async')!;
     assert.ok(syncEnd.at > 0 && asyncEnd.at > 0);
+  });
+
+  test('DryRun from the client checks and runs nothing; a value Lambda does not know is 500', async () => {
+    const { api, q } = await asyncApi('method.request.header.X-Amz-Invocation-Type', { 'method.request.header.X-Amz-Invocation-Type': false });
+    const dry = await call(`${stageUrl(api)}/work`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Amz-Invocation-Type': 'DryRun' }, body: '{"job": "dry"}' });
+    assert.equal(dry.status, 202, dry.text);
+    for (const bad of ['Bogus', 'event']) {
+      const res = await call(`${stageUrl(api)}/work`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Amz-Invocation-Type': bad }, body: '{"job": "bad"}' });
+      assert.equal(res.status, 500, bad);
+    }
+    const after = await call(`${stageUrl(api)}/work`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"job": "real"}' });
+    assert.equal(after.status, 202);
+    const reports = await receiveJson<Report>(sqs, q.url, 2);
+    assert.deepEqual(reports.map((r) => r.event.job), ['real', 'real'], 'only the real call ran');
+  });
+});
+
+describe('AWS_IAM methods', () => {
+  test('unsigned → 403 Missing Authentication Token; signed for another service → 403; signed for execute-api → the identity in the event', async () => {
+    const api = await newApi();
+    const r = await resource(api, api.rootId, 'iam');
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: r, httpMethod: 'GET', authorizationType: 'AWS_IAM' }));
+    await apigw.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: r, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: lambdaUri(echoFn) }));
+    await allowApi(echoFn, api.id, 'iam-api');
+    await deployStage(api);
+    const auth = (service: string) => `AWS4-HMAC-SHA256 Credential=AKIDCALLER/20261204/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc`;
+    const unsigned = await call(`${stageUrl(api)}/iam`);
+    assert.equal(unsigned.status, 403);
+    assert.deepEqual(unsigned.json, { message: 'Missing Authentication Token' });
+    const wrong = await call(`${stageUrl(api)}/iam`, { headers: { Authorization: auth('s3') } });
+    assert.equal(wrong.status, 403);
+    const ok = await call(`${stageUrl(api)}/iam`, { headers: { Authorization: auth('execute-api') } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.requestContext.identity.accessKey, 'AKIDCALLER');
+    assert.equal(ok.json.requestContext.identity.accountId, ACCOUNT);
+    assert.equal(ok.json.requestContext.identity.userArn, `arn:aws:iam::${ACCOUNT}:root`);
   });
 });
 

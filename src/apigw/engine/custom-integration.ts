@@ -19,15 +19,16 @@ function methodParameter(source: string, input: TemplateInput): string | undefin
 }
 
 /**
- * `Event` when the integration maps `X-Amz-Invocation-Type` to `'Event'`, or to a method request header the client
- * set to `Event` (invocation-semantics.md §6.3); otherwise `RequestResponse`.
+ * The `X-Amz-Invocation-Type` the integration sends Lambda: mapped from the static `'Event'` or from a method request
+ * header the client sets (invocation-semantics.md §6.3); `RequestResponse` when nothing is mapped or the client sent
+ * nothing. Any other text is passed on as it is, and Lambda refuses it.
  */
-export function invocationType(integration: Integration, input: TemplateInput): 'Event' | 'RequestResponse' {
+export function invocationType(integration: Integration, input: TemplateInput): string {
   const entry = Object.entries(integration.requestParameters ?? {}).find(([k]) => k.toLowerCase() === INVOCATION_HEADER);
   if (!entry) return 'RequestResponse';
   const source = entry[1];
-  const value = /^'(.*)'$/s.exec(source)?.[1] ?? methodParameter(source, input);
-  return value?.trim() === 'Event' ? 'Event' : 'RequestResponse';
+  const value = (/^'(.*)'$/s.exec(source)?.[1] ?? methodParameter(source, input))?.trim();
+  return value === undefined || value === '' ? 'RequestResponse' : value;
 }
 
 export type RequestMapping = { body: string } | { unsupportedMediaType: true };

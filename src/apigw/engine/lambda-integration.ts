@@ -34,15 +34,24 @@ export class LambdaIntegration {
     private readonly push: PushInvocations,
     private readonly invoker: Invoker,
     private readonly log: Logger,
+    /** Lambda's Invoke payload limits (6 MB synchronous, 256 KB asynchronous by default). */
+    private readonly limits: { sync: number; async: number },
   ) {}
 
-  async call(c: IntegrationCall, type: 'RequestResponse' | 'Event'): Promise<CallOutcome> {
+  /** `DryRun` checks the permission and runs nothing (Lambda's 204), as the Invoke API does. */
+  async call(c: IntegrationCall, type: 'RequestResponse' | 'Event' | 'DryRun'): Promise<CallOutcome> {
     const push = { service: APIGATEWAY_PRINCIPAL, sourceArn: c.sourceArn, sourceAccount: c.sourceAccount, functionArn: c.functionArn };
+    const max = type === 'Event' ? this.limits.async : this.limits.sync;
+    if (c.payload.length > max) {
+      this.log.warn({ function: c.functionArn, bytes: c.payload.length, max }, 'API request failed: the event is over Lambda\'s payload limit (RequestTooLargeException)');
+      return { kind: 'failed', reason: 'RequestTooLargeException' };
+    }
     if (type === 'Event') {
       const outcome = await this.push.push(push, c.payload.length === 0 ? '{}' : c.payload.toString('utf8'));
       return outcome === 'accepted' ? { kind: 'accepted' } : { kind: 'failed', reason: outcome };
     }
     const outcome = this.push.check(push);
+    if (outcome === 'accepted' && type === 'DryRun') return { kind: 'accepted' };
     if (outcome !== 'accepted') {
       this.log.warn({ function: c.functionArn, source: c.sourceArn, outcome }, outcome === 'denied'
         ? 'API request refused: the function\'s resource-based policy does not allow apigateway.amazonaws.com for this source'
@@ -58,7 +67,7 @@ export class LambdaIntegration {
     const run = this.invoker.invoke({ fn, invokedArn: c.functionArn, requestId: c.requestId, payload: c.payload, tail: false })
       .then((result): CallOutcome => ({ kind: 'result', result }))
       .catch((err: Error): CallOutcome => {
-        this.log.warn({ err, function: c.functionArn }, 'API request failed: the invoke was refused');
+        this.log.warn({ function: c.functionArn, error: err.name, reason: err.message }, 'API request failed: the invoke was refused');
         return { kind: 'failed', reason: err.name };
       });
     try {

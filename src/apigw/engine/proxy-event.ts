@@ -1,5 +1,14 @@
 import { headerValue, isTextContentType, queryPairs, requestTime, type HttpRequest } from './http-request.js';
 
+/** The signed caller of an AWS_IAM method, as `requestContext.identity` shows it. */
+export interface CallerIdentity {
+  accessKey: string;
+  accountId: string;
+  caller: string;
+  user: string;
+  userArn: string;
+}
+
 /** Where a request landed: the API, stage and route that matched it. */
 export interface RouteMatch {
   accountId: string;
@@ -13,6 +22,7 @@ export interface RouteMatch {
   stageVariables: Record<string, string>;
   /** The body reaches the function base64-encoded (REST: binary media types; else the text-type rule). */
   binaryBody: boolean;
+  caller?: CallerIdentity;
 }
 
 type StringMap = Record<string, string>;
@@ -59,10 +69,11 @@ export function payloadV1(req: HttpRequest, route: RouteMatch, httpApi = false):
   }
   const path = decodedPath(req.rawPath);
   const resourcePath = httpApi ? route.resource.replace(/^[A-Z]+ /, '') : route.resource;
+  const c = route.caller;
   const identity = {
-    accessKey: null, accountId: null, caller: null, cognitoAuthenticationProvider: null, cognitoAuthenticationType: null,
-    cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: req.sourceIp, user: null,
-    userAgent: headerValue(req, 'user-agent') ?? null, userArn: null, clientCert: null,
+    accessKey: c?.accessKey ?? null, accountId: c?.accountId ?? null, caller: c?.caller ?? null, cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: req.sourceIp,
+    user: c?.user ?? null, userAgent: headerValue(req, 'user-agent') ?? null, userArn: c?.userArn ?? null, clientCert: null,
   };
   return {
     ...(httpApi ? { version: '1.0' } : {}),

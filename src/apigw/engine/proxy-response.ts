@@ -1,3 +1,5 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+
 /** What an API front sends back to its HTTP client. */
 export interface HttpResponse {
   status: number;
@@ -19,17 +21,36 @@ function scalarText(v: unknown, what: string): string {
   throw new MalformedProxyResponse(`${what} must be a string`);
 }
 
+/** Whether every header can go on the wire (no control characters or line breaks, names as HTTP tokens). */
+export function headersValid(headers: ReadonlyArray<[string, string]>): boolean {
+  try {
+    for (const [name, value] of headers) {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The function's headers, refused as malformed when one cannot be sent (a name with spaces, a value with CR/LF). */
+function checked(headers: Array<[string, string]>): Array<[string, string]> {
+  if (!headersValid(headers)) throw new MalformedProxyResponse('a header name or value is not valid in HTTP');
+  return headers;
+}
+
 function statusOf(v: unknown): number {
   const n = typeof v === 'string' && /^\d{3}$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 100 || n > 599) throw new MalformedProxyResponse('statusCode must be an HTTP status');
   return n;
 }
 
-function bodyBytes(body: unknown, base64: unknown): Buffer {
+function bodyBytes(body: unknown, base64: unknown, decode = true): Buffer {
   if (base64 !== undefined && base64 !== null && typeof base64 !== 'boolean') throw new MalformedProxyResponse('isBase64Encoded must be a boolean');
   if (body === undefined || body === null) return Buffer.alloc(0);
   if (typeof body !== 'string') throw new MalformedProxyResponse('body must be a string');
-  return base64 === true ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+  return base64 === true && decode ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
 }
 
 function parse(payload: string): unknown {
@@ -46,9 +67,10 @@ function withDefaultType(headers: Array<[string, string]>, type: string): Array<
 
 /**
  * Payload format 1.0 response (§6.4): exactly `statusCode`, `headers`, `multiValueHeaders`, `body`,
- * `isBase64Encoded`; a name in both header maps takes the multi-value list. Anything else is malformed.
+ * `isBase64Encoded`; a name in both header maps takes the multi-value list. Anything else is malformed. A REST API
+ * decodes a base64 body only when the client accepts a binary media type (`decodeBase64`); else it sends the text.
  */
-export function responseV1(payload: string): HttpResponse {
+export function responseV1(payload: string, decodeBase64 = true): HttpResponse {
   const out = parse(payload);
   if (!isObject(out)) throw new MalformedProxyResponse('the result must be an object');
   for (const key of Object.keys(out)) if (!V1_KEYS.has(key)) throw new MalformedProxyResponse(`unexpected field ${key}`);
@@ -69,7 +91,7 @@ export function responseV1(payload: string): HttpResponse {
     }
   }
   for (const [name, values] of multi.values()) for (const v of values) headers.push([name, v]);
-  return { status, headers: withDefaultType(headers, 'application/json'), body: bodyBytes(out.body, out.isBase64Encoded) };
+  return { status, headers: withDefaultType(checked(headers), 'application/json'), body: bodyBytes(out.body, out.isBase64Encoded, decodeBase64) };
 }
 
 /**
@@ -93,7 +115,7 @@ export function responseV2(payload: string): HttpResponse {
     if (!Array.isArray(out.cookies)) throw new MalformedProxyResponse('cookies must be a list');
     for (const c of out.cookies) headers.push(['Set-Cookie', scalarText(c, 'a cookie')]);
   }
-  return { status, headers: withDefaultType(headers, 'application/json'), body: bodyBytes(out.body, out.isBase64Encoded) };
+  return { status, headers: withDefaultType(checked(headers), 'application/json'), body: bodyBytes(out.body, out.isBase64Encoded) };
 }
 
 /** The fronts' own failure answers (§6.1): REST APIs and HTTP APIs word them differently. */

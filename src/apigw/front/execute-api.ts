@@ -6,11 +6,11 @@ import type { HttpFront } from '../../gateway/server.js';
 import type { ApiDocuments, Owned } from '../engine/api-documents.js';
 import { invocationType, mapRequest, mapResponse, selectResponse } from '../engine/custom-integration.js';
 import { httpLambdaTarget, stageConfig, type HttpApi } from '../engine/http-api.js';
-import { headerPairs, headerValue, isTextContentType, matchesMediaType, queryPairs, type HttpRequest } from '../engine/http-request.js';
+import { headerPairs, headerValue, isTextContentType, matchesMediaType, queryPairs, requestTime, type HttpRequest } from '../engine/http-request.js';
 import type { CallOutcome, LambdaIntegration } from '../engine/lambda-integration.js';
 import { TemplateError, type TemplateInput } from '../engine/mapping-template.js';
-import { payloadV1, payloadV2, type RouteMatch } from '../engine/proxy-event.js';
-import { frontError, MalformedProxyResponse, responseV1, responseV2, type HttpResponse } from '../engine/proxy-response.js';
+import { payloadV1, payloadV2, type CallerIdentity, type RouteMatch } from '../engine/proxy-event.js';
+import { frontError, headersValid, MalformedProxyResponse, responseV1, responseV2, type HttpResponse } from '../engine/proxy-response.js';
 import { lambdaTarget, type Method, type Resource, type RestApi } from '../engine/rest-api.js';
 import { bestMatch, selectRoute } from '../engine/routes.js';
 import type { Logger } from 'pino';
@@ -18,11 +18,13 @@ import type { Logger } from 'pino';
 /** API Gateway's payload limit: 10 MB. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** `<api-id>.execute-api.localhost[:port]`, optionally with a region label before `localhost`. */
-const HOST = /^([a-z0-9]{10})\.execute-api(?:\.[a-z0-9-]+)?\.localhost(?::\d+)?$/i;
+const HOST = /^([a-z0-9]{10})\.execute-api(?:\.[a-z0-9-]+)?\.localhost\.?(?::\d+)?$/i;
 /** The path-style form that needs no DNS: `/_execute-api/<api-id>/<stage>/<path>`. */
 export const PATH_PREFIX = '/_execute-api/';
 
 export interface ExecuteApiDeps {
+  /** The account a well-formed signature maps to (lambkin's dev mode verifies no signature yet). */
+  defaultAccount: string;
   restApis: ApiDocuments<RestApi>;
   httpApis: ApiDocuments<HttpApi>;
   lambda: LambdaIntegration;
@@ -33,7 +35,7 @@ export interface ExecuteApiDeps {
 function address(req: IncomingMessage, path: string): { apiId: string; rest: string; domain: string } | undefined {
   const host = req.headers.host ?? '';
   const hostMatch = HOST.exec(host);
-  if (hostMatch) return { apiId: hostMatch[1]!.toLowerCase(), rest: path, domain: host.replace(/:\d+$/, '') };
+  if (hostMatch) return { apiId: hostMatch[1]!.toLowerCase(), rest: path, domain: host.replace(/:\d+$/, '').replace(/\.$/, '') };
   if (!path.startsWith(PATH_PREFIX)) return undefined;
   const tail = path.slice(PATH_PREFIX.length);
   const slash = tail.indexOf('/');
@@ -64,15 +66,25 @@ export function executeApiFront(deps: ExecuteApiDeps): HttpFront {
         if (!isAwsError(err)) throw err;
         return send(res, requestId, frontError(413, 'Request Too Long'), true);
       }
+      const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
       const request: HttpRequest = {
-        method: req.method ?? 'GET', rawPath: where.rest, rawQueryString: query, headers: headerPairs(req.rawHeaders), body,
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''), protocol: `HTTP/${req.httpVersion}`,
-        domainName: where.domain, timeMs: Date.now(), requestId,
+        method: req.method ?? 'GET', rawPath: where.rest, rawQueryString: query, headers: forwarded(headerPairs(req.rawHeaders), sourceIp, req.socket.localPort),
+        body, sourceIp, protocol: `HTTP/${req.httpVersion}`, domainName: where.domain, timeMs: Date.now(), requestId,
       };
       const answer = rest ? await serveRest(deps, rest, request) : await serveHttp(deps, http!, request);
       send(res, requestId, answer);
     },
   };
+}
+
+/** API Gateway adds the client's address, the port and the protocol, as a load balancer would. */
+function forwarded(headers: Array<[string, string]>, sourceIp: string, port: number | undefined): Array<[string, string]> {
+  const out = headers.filter(([k]) => !/^x-forwarded-(port|proto)$/i.test(k));
+  const i = out.findIndex(([k]) => k.toLowerCase() === 'x-forwarded-for');
+  if (i >= 0) out[i] = [out[i]![0], `${out[i]![1]}, ${sourceIp}`];
+  else out.push(['X-Forwarded-For', sourceIp]);
+  out.push(['X-Forwarded-Port', String(port ?? 80)], ['X-Forwarded-Proto', 'http']);
+  return out;
 }
 
 function send(res: ServerResponse, requestId: string, r: HttpResponse, close = false): void {
@@ -85,6 +97,14 @@ function send(res: ServerResponse, requestId: string, r: HttpResponse, close = f
 }
 
 const segments = (rawPath: string) => rawPath.split('/').filter((s) => s !== '');
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 function sourceArn(owner: Owned<unknown>, stage: string, method: string, path: string): string {
   return `arn:aws:execute-api:${owner.region}:${owner.account}:${owner.id}/${stage}/${method}/${path.replace(/^\//, '')}`;
@@ -104,7 +124,7 @@ const restInternalError = () => frontError(500, 'Internal server error', REST_ER
 
 async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpRequest): Promise<HttpResponse> {
   const [stageName, ...rest] = segments(req.rawPath);
-  const stage = stageName === undefined ? undefined : owned.doc.stages[decodeURIComponent(stageName)];
+  const stage = stageName === undefined ? undefined : owned.doc.stages[decodeSegment(stageName)];
   if (!stage) return frontError(403, 'Forbidden', 'ForbiddenException');
   const deployment = owned.doc.deployments[stage.deploymentId];
   if (!deployment) return frontError(403, 'Forbidden', 'ForbiddenException');
@@ -112,8 +132,13 @@ async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpR
   const hit = bestMatch(Object.values(deployment.snapshot.resources), (r: Resource) => r.path, path);
   const method: Method | undefined = hit?.candidate.resourceMethods?.[req.method] ?? hit?.candidate.resourceMethods?.ANY;
   if (!hit || !method) return frontError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException');
-  if (method.authorizationType === 'AWS_IAM' && !/^AWS4-HMAC-SHA256 /.test(headerValue(req, 'authorization') ?? '')) {
-    return frontError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException');
+  let caller: CallerIdentity | undefined;
+  if (method.authorizationType === 'AWS_IAM') {
+    const signed = iamCaller(req, deps.defaultAccount);
+    if (typeof signed === 'string') return signed === 'missing'
+      ? frontError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException')
+      : frontError(403, 'Credential should be scoped to correct service: \'execute-api\'. ', 'InvalidSignatureException');
+    caller = signed;
   }
   const integration = method.methodIntegration;
   const functionArn = lambdaTarget(integration?.uri);
@@ -123,6 +148,8 @@ async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpR
   }
   const resource = hit.candidate;
   const request = { ...req, rawPath: path };
+  const accept = headerValue(req, 'accept')?.split(',')[0];
+  const decodeBinary = matchesMediaType(accept, deployment.snapshot.binaryMediaTypes);
   const stageVariables = stage.variables ?? {};
   const call = {
     functionArn, sourceArn: sourceArn(owned, stage.stageName, req.method, resource.path), sourceAccount: owned.account,
@@ -133,17 +160,21 @@ async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpR
       accountId: owned.account, apiId: owned.id, stage: stage.stageName, resource: resource.path, resourceId: resource.id,
       pathParameters: hit.match.pathParameters, stageVariables,
       binaryBody: matchesMediaType(headerValue(req, 'content-type'), deployment.snapshot.binaryMediaTypes),
+      ...(caller ? { caller } : {}),
     };
     const outcome = await deps.lambda.call({ ...call, payload: Buffer.from(JSON.stringify(payloadV1(request, route))) }, 'RequestResponse');
-    return proxyAnswer(deps, outcome, responseV1, () => frontError(502, 'Internal server error', REST_ERROR), restInternalError,
+    return proxyAnswer(deps, outcome, (payload) => responseV1(payload, decodeBinary), () => frontError(502, 'Internal server error', REST_ERROR), restInternalError,
       () => frontError(504, 'Endpoint request timed out', 'IntegrationTimeoutException'));
   }
   if (integration.type !== 'AWS') return restInternalError();
   const context = {
     accountId: owned.account, apiId: owned.id, httpMethod: req.method, requestId: req.requestId, extendedRequestId: req.requestId,
     resourceId: resource.id, resourcePath: resource.path, stage: stage.stageName, path: `/${stage.stageName}${path}`, protocol: req.protocol,
-    requestTime: new Date(req.timeMs).toUTCString(), requestTimeEpoch: req.timeMs, domainName: req.domainName,
-    identity: { sourceIp: req.sourceIp, userAgent: headerValue(req, 'user-agent') ?? '', accountId: '', caller: '', user: '', userArn: '' },
+    requestTime: requestTime(req.timeMs), requestTimeEpoch: req.timeMs, domainName: req.domainName,
+    identity: {
+      sourceIp: req.sourceIp, userAgent: headerValue(req, 'user-agent') ?? '', accessKey: caller?.accessKey ?? '', accountId: caller?.accountId ?? '',
+      caller: caller?.caller ?? '', user: caller?.user ?? '', userArn: caller?.userArn ?? '',
+    },
   };
   const input = templateInput(request, hit.match.pathParameters, context, stageVariables);
   try {
@@ -154,6 +185,10 @@ async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpR
       return restInternalError();
     }
     const type = invocationType(integration, input);
+    if (type !== 'Event' && type !== 'RequestResponse' && type !== 'DryRun') {
+      deps.log.warn({ api: owned.id, path: resource.path, invocationType: type }, 'API request failed: Lambda refuses this X-Amz-Invocation-Type');
+      return restInternalError();
+    }
     const outcome = await deps.lambda.call({ ...call, payload: Buffer.from(mapped.body) }, type);
     if (outcome.kind === 'failed') return restInternalError();
     if (outcome.kind === 'timeout') return frontError(504, 'Endpoint request timed out', 'IntegrationTimeoutException');
@@ -165,12 +200,31 @@ async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpR
       return restInternalError();
     }
     const answer = mapResponse(selected, payload, input);
+    if (!headersValid(answer.headers)) {
+      deps.log.warn({ api: owned.id, path: resource.path }, 'API request failed: a mapped response header is not valid in HTTP');
+      return restInternalError();
+    }
     return { status: answer.status, headers: answer.headers, body: Buffer.from(answer.body) };
   } catch (err) {
     if (!(err instanceof TemplateError)) throw err;
     deps.log.warn({ api: owned.id, path: resource.path, err: err.message }, 'API request failed: mapping template');
     return restInternalError();
   }
+}
+
+/**
+ * The caller of an AWS_IAM method: a SigV4 signature (header or presigned query) scoped to `execute-api`. 'missing'
+ * when unsigned, 'wrong-service' when signed for another service. Signatures themselves are verified in strict mode.
+ */
+function iamCaller(req: HttpRequest, account: string): CallerIdentity | 'missing' | 'wrong-service' {
+  const auth = headerValue(req, 'authorization') ?? '';
+  const fromHeader = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth);
+  const query = new URLSearchParams(req.rawQueryString);
+  const fromQuery = query.get('X-Amz-Algorithm') === 'AWS4-HMAC-SHA256' ? /^([^/]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/.exec(query.get('X-Amz-Credential') ?? '') : null;
+  const m = fromHeader ?? fromQuery;
+  if (!m) return 'missing';
+  if (m[2] !== 'execute-api') return 'wrong-service';
+  return { accessKey: m[1]!, accountId: account, caller: m[1]!, user: m[1]!, userArn: `arn:aws:iam::${account}:root` };
 }
 
 function isJson(text: string): boolean {
@@ -205,7 +259,7 @@ function proxyAnswer(
 async function serveHttp(deps: ExecuteApiDeps, owned: Owned<HttpApi>, req: HttpRequest): Promise<HttpResponse> {
   const api = owned.doc;
   const parts = segments(req.rawPath);
-  const first = parts[0] === undefined ? undefined : decodeURIComponent(parts[0]);
+  const first = parts[0] === undefined ? undefined : decodeSegment(parts[0]);
   const named = first !== undefined && first !== '$default' ? api.stages[first] : undefined;
   const stage = named ?? api.stages.$default;
   if (!stage) return frontError(404, 'Not Found');
@@ -222,7 +276,8 @@ async function serveHttp(deps: ExecuteApiDeps, owned: Owned<HttpApi>, req: HttpR
     return internal();
   }
   const routeKey = selected.route.routeKey;
-  const request = { ...req, rawPath: path };
+  // The event's paths keep a named stage (`/live/items/1`), as HTTP APIs send them; routes match without it.
+  const request = req;
   const route = {
     accountId: owned.account, apiId: owned.id, stage: stage.stageName, resource: routeKey, routeKey, pathParameters: selected.pathParameters,
     stageVariables: stage.stageVariables ?? {}, binaryBody: false,
