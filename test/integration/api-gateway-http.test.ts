@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ApiGatewayV2Client, CreateApiCommand, CreateDeploymentCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand,
-  DeleteApiCommand, DeleteIntegrationCommand, GetApiCommand, GetApisCommand, GetRoutesCommand, GetStagesCommand,
+  DeleteApiCommand, DeleteIntegrationCommand, GetApiCommand, GetApisCommand, GetRoutesCommand, GetStagesCommand, ImportApiCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import { AddPermissionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { expectAwsError } from '../helpers/aws-errors.js';
@@ -202,5 +202,50 @@ describe('routes, integrations and stages', () => {
     assert.ok(apis.Items!.some((a) => a.ApiId === apiId));
     await v2.send(new DeleteApiCommand({ ApiId: apiId }));
     await expectAwsError(v2.send(new GetApiCommand({ ApiId: apiId })), { name: 'NotFoundException', status: 404 });
+  });
+});
+
+describe('configuration that could never work is refused when it is made', () => {
+  const count = async () => (await v2.send(new GetApisCommand({ MaxResults: '500' }))).Items!.length;
+
+  test('quick create with a Target that is neither a Lambda function ARN nor an http(s) URL creates nothing', async () => {
+    const before = await count();
+    for (const Target of ['not-a-target', 'arn:aws:s3:::bucket', `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:x:1`, 'ftp://example.com/x']) {
+      await expectAwsError(v2.send(new CreateApiCommand({ Name: 'bad-target', ProtocolType: 'HTTP', Target })), { name: 'BadRequestException', status: 400 });
+    }
+    assert.equal(await count(), before);
+    const url = await v2.send(new CreateApiCommand({ Name: 'url-target', ProtocolType: 'HTTP', Target: 'https://example.com/api' }));
+    assert.ok(url.ApiId);
+  });
+
+  test('a route key with a repeated path parameter is refused', async () => {
+    const api = await v2.send(new CreateApiCommand({ Name: 'routes', ProtocolType: 'HTTP' }));
+    await expectAwsError(v2.send(new CreateRouteCommand({ ApiId: api.ApiId!, RouteKey: 'GET /x/{a}/{a}' })), { name: 'BadRequestException', status: 400 });
+    await expectAwsError(v2.send(new CreateRouteCommand({ ApiId: api.ApiId!, RouteKey: 'GET /x/{a}/{a+}' })), { name: 'BadRequestException', status: 400 });
+    await expectAwsError(v2.send(new CreateApiCommand({ Name: 'q', ProtocolType: 'HTTP', Target: fnArn(fn), RouteKey: 'GET /{id}/{id}' })), {
+      name: 'BadRequestException', status: 400,
+    });
+    await v2.send(new CreateRouteCommand({ ApiId: api.ApiId!, RouteKey: 'GET /x/{a}/{b}' }));
+  });
+
+  test('an AWS (non-proxy) integration, which HTTP APIs do not have, is refused', async () => {
+    const api = await v2.send(new CreateApiCommand({ Name: 'aws-type', ProtocolType: 'HTTP' }));
+    await expectAwsError(v2.send(new CreateIntegrationCommand({ ApiId: api.ApiId!, IntegrationType: 'AWS', IntegrationUri: fnArn(fn) })), {
+      name: 'BadRequestException', status: 400,
+    });
+  });
+
+  test('Name and Description follow the model\'s bounds (1-128, up to 1024 characters)', async () => {
+    await expectAwsError(v2.send(new CreateApiCommand({ Name: 'n'.repeat(129), ProtocolType: 'HTTP' })), { name: 'BadRequestException', status: 400 });
+    await expectAwsError(v2.send(new CreateApiCommand({ Name: 'd', ProtocolType: 'HTTP', Description: 'd'.repeat(1025) })), { name: 'BadRequestException', status: 400 });
+    const ok = await v2.send(new CreateApiCommand({ Name: 'n'.repeat(128), ProtocolType: 'HTTP', Description: 'd'.repeat(1024) }));
+    assert.equal(ok.Name, 'n'.repeat(128));
+  });
+
+  test('ImportApi (OpenAPI) is refused and creates nothing', async () => {
+    const before = await count();
+    const body = JSON.stringify({ openapi: '3.0.1', info: { title: 'imported', version: '1' }, paths: {} });
+    await expectAwsError(v2.send(new ImportApiCommand({ Body: body })), { name: 'BadRequestException', status: 400 });
+    assert.equal(await count(), before);
   });
 });

@@ -5,8 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, DeleteRestApiCommand, GetResourcesCommand,
-  GetRestApiCommand, GetRestApisCommand, GetStagesCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand,
-  PutMethodResponseCommand, UpdateRestApiCommand,
+  GetRestApiCommand, GetRestApisCommand, GetStagesCommand, ImportRestApiCommand, PutIntegrationCommand, PutIntegrationResponseCommand,
+  PutMethodCommand, PutMethodResponseCommand, PutRestApiCommand, UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { AddPermissionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -459,5 +459,116 @@ describe('management API', () => {
     } finally {
       await again.close();
     }
+  });
+});
+
+describe('mapping templates and selection patterns as on API Gateway (Java Velocity, Java regex, quotas)', () => {
+  let api: Api;
+  before(async () => {
+    api = await newApi();
+    const names = await resource(api, api.rootId, 'names');
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: names, httpMethod: 'POST', authorizationType: 'NONE' }));
+    await apigw.send(new PutIntegrationCommand({
+      restApiId: api.id, resourceId: names, httpMethod: 'POST', type: 'AWS', integrationHttpMethod: 'POST', uri: lambdaUri(customFn),
+      requestTemplates: {
+        'application/json': `#set($name = $input.path('$.name'))
+{"len": $name.length(), "empty": $name.isEmpty(), "word": $name.matches('(?i)\\p{Alpha}+'), "upper": "$name.toUpperCase()", "fail": $input.json('$.fail'),
+ "count": #set($n = 0)#foreach($i in $input.path('$.items'))#set($n = $n + 1)#end$n}`,
+      },
+    }));
+    await apigw.send(new PutMethodResponseCommand({ restApiId: api.id, resourceId: names, httpMethod: 'POST', statusCode: '200' }));
+    await apigw.send(new PutMethodResponseCommand({ restApiId: api.id, resourceId: names, httpMethod: 'POST', statusCode: '404' }));
+    await apigw.send(new PutIntegrationResponseCommand({
+      restApiId: api.id, resourceId: names, httpMethod: 'POST', statusCode: '200',
+      responseTemplates: { 'application/json': '$input.json(\'$.received\')' },
+    }));
+    await apigw.send(new PutIntegrationResponseCommand({
+      restApiId: api.id, resourceId: names, httpMethod: 'POST', statusCode: '404', selectionPattern: '(?i).*not found.*',
+      responseTemplates: { 'application/json': '{"missing": "$util.escapeJavaScript($input.path(\'$.errorMessage\'))"}' },
+    }));
+    const range = await resource(api, api.rootId, 'range');
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: range, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await apigw.send(new PutIntegrationCommand({
+      restApiId: api.id, resourceId: range, httpMethod: 'GET', type: 'AWS', integrationHttpMethod: 'POST', uri: lambdaUri(customFn),
+      requestTemplates: { 'application/json': '{"a": #set($n = 0)#foreach($i in [1..10000000])#set($n = $n + 1)#end$n}' },
+    }));
+    await apigw.send(new PutIntegrationResponseCommand({ restApiId: api.id, resourceId: range, httpMethod: 'GET', statusCode: '200' }));
+    await allowApi(customFn, api.id);
+    await deployStage(api);
+  });
+
+  const post = (body: string) => call(`${stageUrl(api)}/names`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+
+  test('template values are Java objects: String length(), isEmpty(), matches() with a Java regex', async () => {
+    const res = await post('{"name": "Zoë", "items": [1, 2, 3]}');
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.json, { len: 3, empty: false, word: false, upper: 'ZOË', fail: null, count: 3 });
+    const ascii = await post('{"name": "Ann", "items": []}');
+    assert.deepEqual(ascii.json, { len: 3, empty: false, word: true, upper: 'ANN', fail: null, count: 0 });
+  });
+
+  test('a (?i) selection pattern maps a function error to 404', async () => {
+    const res = await post('{"name": "x", "items": [], "fail": "Item 7 NOT FOUND"}');
+    assert.equal(res.status, 404, res.text);
+    assert.deepEqual(res.json, { missing: 'Item 7 NOT FOUND' });
+  });
+
+  test('a #foreach over more than 1000 items, or a huge range, is a 500; a concurrent call is answered correctly meanwhile', async () => {
+    const huge = `{"name": "x", "items": [${new Array(3_300_000).fill('0').join(',')}]}`;
+    const [big, range, small] = await Promise.all([
+      post(huge),
+      call(`${stageUrl(api)}/range`),
+      post('{"name": "ok", "items": [1]}'),
+    ]);
+    assert.equal(big.status, 500, big.text);
+    assert.deepEqual(big.json, { message: 'Internal server error' });
+    assert.equal(range.status, 500, range.text);
+    assert.deepEqual(range.json, { message: 'Internal server error' });
+    assert.equal(small.status, 200, small.text);
+    assert.equal(small.json.count, 1);
+    const limit = await post(`{"name": "x", "items": [${new Array(1000).fill('0').join(',')}]}`);
+    assert.equal(limit.json.count, 1000, 'exactly the quota still runs');
+  });
+});
+
+describe('management validation: templates, selection patterns, OpenAPI import', () => {
+  test('a mapping template over 300 KB is refused at PutIntegration and PutIntegrationResponse', async () => {
+    const api = await newApi();
+    const r = await resource(api, api.rootId, 'big');
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: r, httpMethod: 'POST', authorizationType: 'NONE' }));
+    const big = `{"a": "${'x'.repeat(300 * 1024)}"}`;
+    const integration = { restApiId: api.id, resourceId: r, httpMethod: 'POST', type: 'AWS' as const, integrationHttpMethod: 'POST', uri: lambdaUri(customFn) };
+    await expectAwsError(apigw.send(new PutIntegrationCommand({ ...integration, requestTemplates: { 'application/json': big } })), { name: 'BadRequestException', status: 400 });
+    await apigw.send(new PutIntegrationCommand({ ...integration, requestTemplates: { 'application/json': 'x'.repeat(300 * 1024) } }));
+    await expectAwsError(apigw.send(new PutIntegrationResponseCommand({
+      restApiId: api.id, resourceId: r, httpMethod: 'POST', statusCode: '200', responseTemplates: { 'application/json': big },
+    })), { name: 'BadRequestException', status: 400 });
+  });
+
+  test('selection patterns are validated as Java regexes', async () => {
+    const api = await newApi();
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: api.rootId, httpMethod: 'POST', authorizationType: 'NONE' }));
+    await apigw.send(new PutIntegrationCommand({
+      restApiId: api.id, resourceId: api.rootId, httpMethod: 'POST', type: 'AWS', integrationHttpMethod: 'POST', uri: lambdaUri(customFn),
+    }));
+    const put = (selectionPattern: string) => apigw.send(new PutIntegrationResponseCommand({
+      restApiId: api.id, resourceId: api.rootId, httpMethod: 'POST', statusCode: '400', selectionPattern,
+    }));
+    assert.equal((await put('(?i)bad \\Q[input]\\E \\p{Alnum}++')).selectionPattern, '(?i)bad \\Q[input]\\E \\p{Alnum}++');
+    await expectAwsError(put('bad{'), { name: 'BadRequestException', status: 400 });
+    await expectAwsError(put('[a-z&&[^x]]'), { name: 'BadRequestException', status: 400 });
+  });
+
+  test('ImportRestApi and PutRestApi are refused and change nothing', async () => {
+    const before = (await apigw.send(new GetRestApisCommand({ limit: 500 }))).items!.length;
+    const openapi = JSON.stringify({ openapi: '3.0.1', info: { title: 'imported', version: '1' }, paths: { '/x': { get: {} } } });
+    await expectAwsError(apigw.send(new ImportRestApiCommand({ body: new TextEncoder().encode(openapi) })), { name: 'BadRequestException', status: 400 });
+    assert.equal((await apigw.send(new GetRestApisCommand({ limit: 500 }))).items!.length, before, 'no API was created');
+    const api = await newApi();
+    await expectAwsError(apigw.send(new PutRestApiCommand({ restApiId: api.id, mode: 'overwrite', body: new TextEncoder().encode(openapi) })), {
+      name: 'BadRequestException', status: 400,
+    });
+    const resources = await apigw.send(new GetResourcesCommand({ restApiId: api.id }));
+    assert.deepEqual(resources.items!.map((x) => x.path), ['/'], 'the API is unchanged');
   });
 });

@@ -17,6 +17,12 @@ export type HttpApiHandler = (api: ApiRequest, params: string[], deps: HttpApiDe
 
 const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
 const INTEGRATION_TYPES = ['AWS', 'HTTP', 'MOCK', 'HTTP_PROXY', 'AWS_PROXY'];
+/** The integration types of HTTP APIs; `AWS`, `HTTP` and `MOCK` belong to WebSocket APIs (DG "Integrations for HTTP APIs"). */
+const HTTP_API_INTEGRATION_TYPES = ['AWS_PROXY', 'HTTP_PROXY'];
+/** The apigatewayv2 model's bounds: `Name` 1-128 characters, `Description` up to 1024. */
+const MAX_NAME = 128;
+const MAX_DESCRIPTION = 1024;
+const LAMBDA_FUNCTION_ARN = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/;
 const STAGE_NAME = /^(\$default|[a-zA-Z0-9._~:/?#&=,-]{1,128})$/;
 const HTTP_ROUTE_SELECTION = '${request.method} ${request.path}';
 
@@ -43,6 +49,27 @@ function checkRouteKey(routeKey: string): void {
     throw badRequest(`Unable to create route ${routeKey}. Route key must be $default or start with a supported HTTP method and a path, e.g. 'GET /pets'.`);
   }
   if (/\{[^}]*\+\}./.test(key.path)) throw badRequest(`Unable to create route ${routeKey}. A greedy path variable must be the last part of the path.`);
+  const names = [...key.path.matchAll(/\{([^{}]+?)\+?\}/g)].map((p) => p[1]!);
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined) throw badRequest(`Unable to create route ${routeKey}. The path parameter {${repeated}} appears more than once.`);
+}
+
+/** A quick-create `Target`: a Lambda function ARN (or its invocation URI) or an http(s) URL. */
+function checkQuickTarget(target: string): void {
+  const lambda = httpLambdaTarget(target);
+  if (lambda !== undefined && LAMBDA_FUNCTION_ARN.test(lambda)) return;
+  if (/^https?:\/\/[^/?#\s]+/i.test(target) && URL.canParse(target)) return;
+  throw badRequest(`Invalid target specified: ${target}. A quick create target must be a Lambda function ARN or an HTTP(S) URL.`);
+}
+
+function checkNameAndDescription(m: Members): { name: string; description: string | undefined } {
+  const name = m.requiredString('name');
+  if (name.length > MAX_NAME) throw badRequest(`Invalid name: it is ${name.length} characters long; the maximum is ${MAX_NAME}.`);
+  const description = m.string('description');
+  if (description !== undefined && description.length > MAX_DESCRIPTION) {
+    throw badRequest(`Invalid description: it is ${description.length} characters long; the maximum is ${MAX_DESCRIPTION}.`);
+  }
+  return { name, description };
 }
 
 function checkTarget(doc: HttpApi, target: string | undefined): void {
@@ -60,6 +87,9 @@ function newIntegration(m: Members | { type: string; uri: string; payload: strin
   }
   const type = m.requiredString('integrationType');
   if (!INTEGRATION_TYPES.includes(type)) throw badRequest(`Invalid integration type specified. Must be one of: [${INTEGRATION_TYPES.join(', ')}]`);
+  if (!HTTP_API_INTEGRATION_TYPES.includes(type)) {
+    throw badRequest(`Integration type ${type} is not supported for HTTP APIs. Use AWS_PROXY (a Lambda function, or an AWS service with an IntegrationSubtype) or HTTP_PROXY.`);
+  }
   const uri = m.string('integrationUri');
   const payload = m.string('payloadFormatVersion');
   if (type === 'AWS_PROXY') {
@@ -91,7 +121,7 @@ function newStage(name: string, now: number, autoDeploy: boolean, managed = fals
 
 const createApi: HttpApiHandler = async (api, _p, deps) => {
   const m = new Members(await jsonBody(api));
-  const name = m.requiredString('name');
+  const { name, description } = checkNameAndDescription(m);
   const protocolType = m.requiredString('protocolType');
   if (protocolType !== 'HTTP') throw badRequest(protocolType === 'WEBSOCKET' ? 'lambkin serves HTTP APIs only; WEBSOCKET APIs are not supported.' : `Invalid protocol type: ${protocolType}`);
   const selection = m.string('routeSelectionExpression') ?? HTTP_ROUTE_SELECTION;
@@ -102,7 +132,6 @@ const createApi: HttpApiHandler = async (api, _p, deps) => {
     disableExecuteApiEndpoint: m.boolean('disableExecuteApiEndpoint') ?? false, tags: m.map<string>('tags', 'string') ?? {}, createdDate: iso(now),
     routes: {}, integrations: {}, stages: {}, deployments: {},
   };
-  const description = m.string('description');
   if (description !== undefined) doc.description = description;
   const version = m.string('version');
   if (version !== undefined) doc.version = version;
@@ -111,6 +140,7 @@ const createApi: HttpApiHandler = async (api, _p, deps) => {
   const target = m.string('target');
   const quickRouteKey = m.string('routeKey');
   if (target === undefined && quickRouteKey !== undefined) throw badRequest('A route key can only be given with a target (quick create).');
+  if (target !== undefined) checkQuickTarget(target);
   if (target !== undefined) {
     // Quick create: the integration, its route and an auto-deployed $default stage, all managed by the API.
     const lambda = httpLambdaTarget(target);
@@ -127,6 +157,13 @@ const createApi: HttpApiHandler = async (api, _p, deps) => {
   }
   await deps.httpApis.save({ id: doc.apiId, account: api.caller.account, region: api.caller.region, doc });
   sendJson(api.res, api.requestId, 201, apiView(deps, api, doc));
+};
+
+/** ImportApi (`PUT /v2/apis`) and ReimportApi (`PUT /v2/apis/{id}`) take OpenAPI definitions, which lambkin does not import. */
+const importApi: HttpApiHandler = async (api, [id], deps) => {
+  if (id !== undefined) httpApi(api, deps, id);
+  throw badRequest('lambkin does not import OpenAPI definitions (ImportApi / ReimportApi). Build the API with CreateApi (quick create '
+    + 'with Target, or CreateIntegration, CreateRoute and CreateStage); see docs/api-gateway.md.');
 };
 
 const getApis: HttpApiHandler = async (api, _p, deps) => {
@@ -291,6 +328,8 @@ const v2 = (p: string) => new RegExp(`^/v2/apis${p}/?$`);
 export const HTTP_API_ROUTES: readonly Route<HttpApiHandler>[] = [
   { method: 'POST', pattern: v2(''), handler: createApi },
   { method: 'GET', pattern: v2(''), handler: getApis },
+  { method: 'PUT', pattern: v2(''), handler: importApi },
+  { method: 'PUT', pattern: v2(`/${ID}`), handler: importApi },
   { method: 'GET', pattern: v2(`/${ID}`), handler: getApi },
   { method: 'DELETE', pattern: v2(`/${ID}`), handler: deleteApi },
   { method: 'POST', pattern: v2(`/${ID}/routes`), handler: createRoute },

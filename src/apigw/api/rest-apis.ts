@@ -6,6 +6,8 @@ import {
   childPath, deploymentView, lambdaTarget, restApiView, type Integration, type IntegrationResponse, type Method, type Resource, type RestApi,
   type Stage,
 } from '../engine/rest-api.js';
+import { JavaRegexError, translateJavaRegex } from '../engine/java-regex.js';
+import { MAX_TEMPLATE_BYTES } from '../engine/mapping-template.js';
 import { badRequest, conflict, epochSeconds, jsonBody, Members, notFound, page } from './common.js';
 
 export interface RestApiDeps {
@@ -73,7 +75,14 @@ async function save(deps: RestApiDeps, owned: Owned<RestApi>): Promise<void> {
   await deps.restApis.save(owned);
 }
 
+/** lambkin builds REST APIs from management calls only; an OpenAPI import would silently lose most of its definition. */
+const NO_IMPORT = 'lambkin does not import OpenAPI definitions (ImportRestApi / PutRestApi). Build the API with CreateRestApi, '
+  + 'CreateResource, PutMethod, PutIntegration and CreateDeployment (aws apigateway create-rest-api, create-resource, put-method, '
+  + 'put-integration, create-deployment); see docs/api-gateway.md.';
+
+/** `POST /restapis?mode=import` is ImportRestApi, which shares CreateRestApi's path: refused before anything is read or stored. */
 const createRestApi: RestApiHandler = async (api, _p, deps) => {
+  if (api.query.has('mode')) throw badRequest(NO_IMPORT);
   const m = new Members(await jsonBody(api));
   const name = m.requiredString('name');
   const endpoint = m.object('endpointConfiguration');
@@ -109,6 +118,12 @@ const getRestApis: RestApiHandler = async (api, _p, deps) => {
 
 const getRestApi: RestApiHandler = async (api, [id], deps) => {
   sendJson(api.res, api.requestId, 200, restApiView(restApi(api, deps, id!).doc));
+};
+
+/** PutRestApi (`PUT /restapis/{id}`, merge or overwrite from an OpenAPI definition): refused, the API is left as it is. */
+const putRestApi: RestApiHandler = async (api, [id], deps) => {
+  restApi(api, deps, id!);
+  throw badRequest(NO_IMPORT);
 };
 
 const deleteRestApi: RestApiHandler = async (api, [id], deps) => {
@@ -296,6 +311,16 @@ function checkIntegrationParameters(params: Record<string, string>, method: Meth
   }
 }
 
+/** API Gateway's "Maximum mapping template size" quota (300 KB), per template. */
+function checkTemplates(templates: Record<string, string>): void {
+  for (const [type, template] of Object.entries(templates)) {
+    const bytes = Buffer.byteLength(template, 'utf8');
+    if (bytes > MAX_TEMPLATE_BYTES) {
+      throw badRequest(`The mapping template for ${type} is ${bytes} bytes; a mapping template may be at most ${MAX_TEMPLATE_BYTES} bytes (300 KB).`);
+    }
+  }
+}
+
 const putIntegration: RestApiHandler = async (api, [id, rid, httpMethod], deps) => {
   const owned = restApi(api, deps, id!);
   const resource = resourceOf(owned, rid!);
@@ -328,7 +353,10 @@ const putIntegration: RestApiHandler = async (api, [id, rid, httpMethod], deps) 
     integration.requestParameters = requestParameters;
   }
   const requestTemplates = m.map<string>('requestTemplates', 'string');
-  if (requestTemplates) integration.requestTemplates = requestTemplates;
+  if (requestTemplates) {
+    checkTemplates(requestTemplates);
+    integration.requestTemplates = requestTemplates;
+  }
   const contentHandling = m.string('contentHandling');
   if (contentHandling !== undefined) integration.contentHandling = contentHandling;
   method.methodIntegration = integration;
@@ -358,16 +386,20 @@ const putIntegrationResponse: RestApiHandler = async (api, [id, rid, httpMethod,
   const selectionPattern = m.string('selectionPattern');
   if (selectionPattern !== undefined) {
     try {
-      new RegExp(selectionPattern);
-    } catch {
-      throw badRequest(`Invalid selection pattern specified: ${selectionPattern}`);
+      translateJavaRegex(selectionPattern);
+    } catch (err) {
+      if (!(err instanceof JavaRegexError)) throw err;
+      throw badRequest(`Invalid selection pattern specified: ${selectionPattern} (a Java regular expression: ${err.message})`);
     }
     response.selectionPattern = selectionPattern;
   }
   const responseParameters = m.map<string>('responseParameters', 'string');
   if (responseParameters) response.responseParameters = responseParameters;
   const responseTemplates = m.map<string>('responseTemplates', 'string');
-  if (responseTemplates) response.responseTemplates = responseTemplates;
+  if (responseTemplates) {
+    checkTemplates(responseTemplates);
+    response.responseTemplates = responseTemplates;
+  }
   const contentHandling = m.string('contentHandling');
   if (contentHandling !== undefined) response.contentHandling = contentHandling;
   (integration.integrationResponses ??= {})[status!] = response;
@@ -505,6 +537,7 @@ export const REST_API_ROUTES: readonly Route<RestApiHandler>[] = [
   { method: 'GET', pattern: r(''), handler: getRestApis },
   { method: 'GET', pattern: r(`/${ID}`), handler: getRestApi },
   { method: 'PATCH', pattern: r(`/${ID}`), handler: updateRestApi },
+  { method: 'PUT', pattern: r(`/${ID}`), handler: putRestApi },
   { method: 'DELETE', pattern: r(`/${ID}`), handler: deleteRestApi },
   { method: 'GET', pattern: r(`/${ID}/resources`), handler: getResources },
   { method: 'GET', pattern: r(`/${ID}/resources/${ID}`), handler: getResource },

@@ -1,4 +1,5 @@
 import { selectPath } from '../../events/engine/target-input.js';
+import { javaMatches } from './java-regex.js';
 import { renderTemplate, type TemplateInput } from './mapping-template.js';
 import type { Integration, IntegrationResponse } from './rest-api.js';
 
@@ -56,16 +57,25 @@ function errorMessage(payload: string): string {
   }
 }
 
+/** A selection pattern matching the whole message as a Java regex; a pattern that does not translate never matches. */
+function patternMatches(pattern: string, message: string): boolean {
+  try {
+    return javaMatches(pattern, message);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Which integration response answers: a function error's `errorMessage` is matched (whole, as Java's
- * `String.matches`) against each selection pattern; a success, or an error no pattern matches, takes the default
- * response (the one without a pattern).
+ * `String.matches`, with Java's regex syntax: `.` stops at a line break unless `(?s)`) against each selection
+ * pattern; a success, or an error no pattern matches, takes the default response (the one without a pattern).
  */
 export function selectResponse(integration: Integration, functionError: boolean, payload: string): IntegrationResponse | undefined {
   const responses = Object.values(integration.integrationResponses ?? {});
   if (functionError) {
     const message = errorMessage(payload);
-    const hit = responses.find((r) => r.selectionPattern !== undefined && r.selectionPattern !== '' && new RegExp(`^(?:${r.selectionPattern})$`, 's').test(message));
+    const hit = responses.find((r) => r.selectionPattern !== undefined && r.selectionPattern !== '' && patternMatches(r.selectionPattern, message));
     if (hit) return hit;
   }
   return responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === '');
