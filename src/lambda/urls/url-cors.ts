@@ -41,11 +41,12 @@ export function preflightResponse(cors: FunctionUrlCors, origin: string | undefi
 /** An actual response's headers: the function's `Access-Control-*` headers give way to the configuration's. */
 export function withCorsHeaders(cors: FunctionUrlCors, origin: string | undefined, headers: Array<[string, string]>): Array<[string, string]> {
   const out = headers.filter(([name]) => !name.toLowerCase().startsWith('access-control-'));
+  // The answer depends on the Origin whether or not this one is allowed: caches must keep them apart.
+  if (!out.some(([name]) => name.toLowerCase() === 'vary')) out.push(['Vary', 'Origin']);
   const allow = allowedOrigin(cors, origin);
   if (allow === undefined) return out;
   out.push(['Access-Control-Allow-Origin', allow]);
   if (cors.ExposeHeaders?.length) out.push(['Access-Control-Expose-Headers', cors.ExposeHeaders.join(',')]);
   if (cors.AllowCredentials) out.push(['Access-Control-Allow-Credentials', 'true']);
-  if (!out.some(([name]) => name.toLowerCase() === 'vary')) out.push(['Vary', 'Origin']);
   return out;
 }
