@@ -448,6 +448,7 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream)
     const other = await callByHost(srv.port, url, { path: '/cors', headers: { origin: 'https://evil.example' } });
     assert.equal(other.status, 200);
     assert.equal(other.headers['access-control-allow-origin'], undefined, "the function's own CORS header is dropped");
+    assert.equal(other.headers.vary, 'Origin', 'the answer still varies by Origin');
 
     // OPTIONS that is no preflight (no Access-Control-Request-Method) goes to the function.
     const plainOptions = await callByHost(srv.port, url, { method: 'OPTIONS', path: '/echo', headers: { origin: 'https://app.example' } });
