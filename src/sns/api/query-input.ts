@@ -1,4 +1,5 @@
 import type { AttributeInput, PublishInput } from '../engine/message-input.js';
+import { invalidParameter, parameterValueInvalid } from '../errors.js';
 
 /**
  * SNS's query-protocol parameters (other-services.md §2). SNS's model does not flatten: a list is
@@ -28,12 +29,22 @@ export function indexed(params: Params, base: string, kind: 'member' | 'entry'):
   return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, sub]) => sub);
 }
 
-/** A string map (`Attributes.entry.N.key/value`); entries without a key are skipped. */
+/**
+ * A map without a prototype: keys such as `__proto__`, `constructor` or `hasOwnProperty` are plain keys, so the
+ * checks that follow see (and refuse) them instead of Object.prototype's members.
+ */
+export function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** A string map (`Attributes.entry.N.key/value`); entries without a key are skipped, a key given twice is refused. */
 export function stringMap(params: Params, base: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const sub of indexed(params, base, 'entry') ?? []) {
     const key = sub.get('key');
-    if (key !== undefined) out[key] = sub.get('value') ?? '';
+    if (key === undefined) continue;
+    if (Object.hasOwn(out, key)) throw invalidParameter(`${base} Reason: the key ${key} is given more than once`);
+    out[key] = sub.get('value') ?? '';
   }
   return out;
 }
@@ -45,10 +56,12 @@ export function stringList(params: Params, base: string): string[] {
 
 /** CreateTopic's and TagResource's `Tags.member.N.Key` / `.Value`. */
 export function tagList(params: Params): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const sub of indexed(params, 'Tags', 'member') ?? []) {
     const key = sub.get('Key');
-    if (key !== undefined) out[key] = sub.get('Value') ?? '';
+    if (key === undefined) continue;
+    if (Object.hasOwn(out, key)) throw invalidParameter(`Tags Reason: the tag key ${key} is given more than once`);
+    out[key] = sub.get('Value') ?? '';
   }
   return out;
 }
@@ -56,10 +69,11 @@ export function tagList(params: Params): Record<string, string> {
 function messageAttributes(params: Params, base: string): Record<string, AttributeInput> | undefined {
   const entries = indexed(params, base, 'entry');
   if (!entries) return undefined;
-  const out: Record<string, AttributeInput> = {};
+  const out = dict<AttributeInput>();
   for (const sub of entries) {
     const name = sub.get('Name');
     if (name === undefined) continue;
+    if (Object.hasOwn(out, name)) throw parameterValueInvalid(`The message attribute '${name}' is given more than once.`);
     const v: AttributeInput = {};
     const dataType = sub.get('Value.DataType');
     if (dataType !== undefined) v.DataType = dataType;
