@@ -105,6 +105,21 @@ describe('AddPermission and GetPolicy', () => {
     assert.notEqual((await policyOf(fn)).revisionId, before.revisionId);
   });
 
+  test('service principals: ASCII DNS names under amazonaws.com, amazonaws.com.cn or amazon.com (Alexa)', async () => {
+    const fn = await deploy(lambda, CODE);
+    const add = (sid: string, principal: string, extra: Record<string, string> = {}) =>
+      lambda.send(new AddPermissionCommand({ FunctionName: fn, StatementId: sid, Action: 'lambda:InvokeFunction', Principal: principal, ...extra }));
+    await add('alexa', 'alexa-appkit.amazon.com', { EventSourceToken: 'amzn1.ask.skill.1' });
+    await add('cn', 'sns.amazonaws.com.cn');
+    for (const [i, bad] of ['snß.amazonaws.com', 'amazonaws.com', '.amazonaws.com', 'sns..amazonaws.com', '-x.amazon.com', 'evil.com'].entries()) {
+      await expectAwsError(add(`bad${i}`, bad), {
+        name: 'InvalidParameterValueException', status: 400, message: 'The provided principal was invalid. Please check the principal and try again.',
+      });
+    }
+    const statements = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: fn }))).Policy!).Statement;
+    assert.deepEqual(statements.map((st: { Principal: unknown }) => st.Principal), [{ Service: 'alexa-appkit.amazon.com' }, { Service: 'sns.amazonaws.com.cn' }]);
+  });
+
   test('a policy over 20 KB → 400 PolicyLengthExceededException', async () => {
     const fn = await deploy(lambda, CODE);
     const arn = (i: number) => `arn:aws:sns:us-east-1:${ACCOUNT}:${'t'.repeat(200)}-${i}`;

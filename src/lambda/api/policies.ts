@@ -20,6 +20,11 @@ const SOURCE_ARN = /^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-
 const SOURCE_ACCOUNT = /^\d{12}$/;
 const EVENT_SOURCE_TOKEN = /^[a-zA-Z0-9._-]+$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+/**
+ * A service principal: ASCII DNS labels under amazonaws.com (or .com.cn), or under amazon.com as Alexa's
+ * (`alexa-appkit.amazon.com`, used with EventSourceToken).
+ */
+const SERVICE_PRINCIPAL = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+(amazonaws\.com(\.cn)?|amazon\.com)$/i;
 
 interface PermissionInput {
   StatementId?: string;
@@ -66,7 +71,7 @@ function principalOf(p: string): PolicyStatement['Principal'] {
   if (p === '*') return '*';
   if (/^\d{12}$/.test(p)) return { AWS: `arn:aws:iam::${p}:root` };
   if (p.startsWith('arn:')) return { AWS: p };
-  if (/\.amazonaws\.com(\.cn)?$/.test(p)) return { Service: p };
+  if (SERVICE_PRINCIPAL.test(p)) return { Service: p };
   throw invalidParameter(`The provided principal was invalid. Please check the principal and try again.`);
 }
 
