@@ -12,7 +12,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createQueue, queueDepth, receive, type TestQueue } from '../helpers/async.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
 import { startServer, tempDir, uniqueName } from '../helpers/server.js';
-import { snsClient } from '../helpers/sns.js';
+import { snsClient, snsQuery } from '../helpers/sns.js';
 import { sqsClient, sqsQuery } from '../helpers/sqs.js';
 
 let srv: Awaited<ReturnType<typeof startServer>>;
@@ -181,5 +181,37 @@ describe('CreateTopic tags', () => {
     const topics = (await sns.send(new ListTopicsCommand({}))).Topics ?? [];
     assert.ok(!topics.some((t) => t.TopicArn!.endsWith(`:${name}`)));
     await sns.send(new CreateTopicCommand({ Name: name, Tags: many.slice(0, 50) }));
+  });
+});
+
+describe('query input numbering', () => {
+  const errorOf = (text: string) => ({ code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], message: /<Message>([^<]*)<\/Message>/.exec(text)?.[1]?.replace(/&apos;/g, "'") });
+
+  test('a name or key given twice, or an unreadable index, is refused and nothing is delivered', async () => {
+    const { topic, plain } = await fanout(true);
+    const attr = (n: string, name: string, value: string): [string, string][] => [
+      [`MessageAttributes.entry.${n}.Name`, name], [`MessageAttributes.entry.${n}.Value.DataType`, 'String'], [`MessageAttributes.entry.${n}.Value.StringValue`, value],
+    ];
+    const twice = await snsQuery(srv.url, 'Publish', [['TopicArn', topic], ['Message', 'm'], ...attr('1', 'a', 'x'), ...attr('2', 'a', 'y')]);
+    assert.equal(twice.status, 400);
+    assert.deepEqual(errorOf(twice.text), { code: 'ParameterValueInvalid', message: "The message attribute 'a' is given more than once." });
+    for (const index of ['0', '01', 'x', '100000']) {
+      const r = await snsQuery(srv.url, 'Publish', [['TopicArn', topic], ['Message', 'm'], ...attr(index, 'a', 'x')]);
+      assert.equal(r.status, 400, index);
+      assert.deepEqual(errorOf(r.text), {
+        code: 'InvalidParameter',
+        message: `Invalid parameter: MessageAttributes Reason: MessageAttributes.entry.${index}.Name does not have a valid index (1 to 99999)`,
+      });
+    }
+    const tags = await snsQuery(srv.url, 'CreateTopic', [['Name', uniqueName('t')], ['Tags.member.1.Key', 'k'], ['Tags.member.1.Value', 'a'], ['Tags.member.2.Key', 'k'], ['Tags.member.2.Value', 'b']]);
+    assert.deepEqual(errorOf(tags.text), { code: 'InvalidParameter', message: 'Invalid parameter: Tags Reason: the tag key k is given more than once' });
+    const keys = await snsQuery(srv.url, 'CreateTopic', [['Name', uniqueName('t')], ['Attributes.entry.1.key', 'DisplayName'], ['Attributes.entry.1.value', 'a'], ['Attributes.entry.2.key', 'DisplayName'], ['Attributes.entry.2.value', 'b']]);
+    assert.deepEqual(errorOf(keys.text), { code: 'InvalidParameter', message: 'Invalid parameter: Attributes Reason: the key DisplayName is given more than once' });
+    assert.equal(await queueDepth(sqs, plain.url), 0);
+    // Gaps in the numbering are fine: members keep the order of their indexes.
+    const gaps = await snsQuery(srv.url, 'Publish', [['TopicArn', topic], ['Message', 'gaps'], ...attr('7', 'b', '2'), ...attr('3', 'a', '1')]);
+    assert.equal(gaps.status, 200);
+    const [m] = await receive(sqs, plain.url, 1);
+    assert.equal(m!.Body, 'gaps');
   });
 });

@@ -9,7 +9,11 @@ import { invalidParameter, parameterValueInvalid } from '../errors.js';
 
 export type Params = ReadonlyMap<string, string>;
 
-/** The members of `<base>.<kind>.N[.rest]` ordered by N, each as its own parameters keyed by `rest` ('' for scalars). */
+/**
+ * The members of `<base>.<kind>.N[.rest]` ordered by N, each as its own parameters keyed by `rest` ('' for scalars).
+ * Gaps in the numbering are allowed (members keep the order of their indexes); an index that is not a number from
+ * 1 to 99999 is refused.
+ */
 export function indexed(params: Params, base: string, kind: 'member' | 'entry'): Map<string, string>[] | undefined {
   const head = `${base}.${kind}.`;
   const byIndex = new Map<number, Map<string, string>>();
@@ -19,7 +23,8 @@ export function indexed(params: Params, base: string, kind: 'member' | 'entry'):
     const rest = key.slice(head.length);
     const dot = rest.indexOf('.');
     const index = dot < 0 ? rest : rest.slice(0, dot);
-    if (!/^[1-9]\d{0,4}$/.test(index)) continue;
+    // An index that is not a plain positive number (`0`, `01`, `x`, a huge one) would silently lose the member.
+    if (!/^[1-9]\d{0,4}$/.test(index)) throw invalidParameter(`${base} Reason: ${key} does not have a valid index (1 to 99999)`);
     present = true;
     let sub = byIndex.get(Number(index));
     if (!sub) byIndex.set(Number(index), (sub = new Map()));
