@@ -83,6 +83,16 @@ describe('PutEvents', () => {
   });
 });
 
+describe('the wire', () => {
+  test('X-Amz-Target names that are JavaScript object members are unknown operations', async () => {
+    for (const op of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      const res = await fetch(srv.url, { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSEvents.${op}` }, body: '{}' });
+      assert.equal(res.status, 400, op);
+      assert.equal(((await res.json()) as { __type: string }).__type, 'UnknownOperationException', op);
+    }
+  });
+});
+
 describe('PutTargets InputTransformer', () => {
   test('reserved names, over 100 variables, undefined placeholders and placeholders as keys are refused; nothing is added', async () => {
     const rule = uniqueName('rule');

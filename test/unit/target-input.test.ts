@@ -55,6 +55,15 @@ describe('targetPayload', () => {
     assert.equal(problem('{"a": "<id>", "b": <id>, "r": "<aws.events.rule-name>"}', { id: '$.id' }), undefined);
     assert.equal(problem('"time <id>: done"', { id: '$.id' }), undefined);
   });
+  test('paths name the event\'s own members only, never Object.prototype\'s', () => {
+    for (const path of ['$.constructor', '$.detail.toString', '$.detail.__proto__', '$.resources.length', '$.detail.hasOwnProperty']) {
+      assert.equal(selectPath(EVENT, path), undefined, path);
+      assert.equal(targetPayload(EVENT, { InputPath: path }, CTX), 'null', path);
+    }
+    const own = JSON.parse('{"__proto__": {"a": 1}, "constructor": 2}');
+    assert.deepEqual(selectPath(own, '$.__proto__'), { a: 1 });
+    assert.equal(selectPath(own, '$.constructor'), 2);
+  });
   test('paths outside the supported form are refused', () => {
     assert.throws(() => selectPath(EVENT, 'detail.order'), InputPathError);
     assert.throws(() => selectPath(EVENT, '$..order'), InputPathError);

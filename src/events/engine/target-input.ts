@@ -34,7 +34,11 @@ export function selectPath(value: unknown, path: string): unknown {
   for (const m of steps[1]!.matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]/g)) {
     if (current === null || typeof current !== 'object') return undefined;
     const key = m[1] ?? m[3];
-    current = key !== undefined ? (current as Record<string, unknown>)[key] : (current as unknown[])[Number(m[2])];
+    // Own members only: `$.detail.constructor` names a field of the event, never Object.prototype's.
+    const step = key !== undefined ? key : Number(m[2]);
+    // A name on an array (`$.resources.length`) is not a JSON member either.
+    const member = typeof step === 'number' ? Array.isArray(current) : !Array.isArray(current);
+    current = member && Object.hasOwn(current, step) ? (current as Record<string | number, unknown>)[step] : undefined;
   }
   return current;
 }
