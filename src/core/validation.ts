@@ -25,10 +25,10 @@ export class Constraints {
     return this;
   }
 
-  /** A list member's size; AWS shows the list as `[a, b]`. */
+  /** A list member's size; AWS shows the list as `[a, b]` (structures as their JSON, never `[object Object]`). */
   count(list: readonly unknown[] | undefined, field: string, min: number, max: number): this {
     if (list === undefined) return this;
-    const shown = `[${list.join(', ')}]`;
+    const shown = `[${list.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')}]`;
     if (list.length < min) this.fail(shown, field, `have length greater than or equal to ${min}`);
     else if (list.length > max) this.fail(shown, field, `have length less than or equal to ${max}`);
     return this;

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  AddPermissionCommand, DeleteFunctionCommand, GetPolicyCommand, RemovePermissionCommand, type LambdaClient,
+  AddPermissionCommand, DeleteFunctionCommand, GetFunctionCommand, GetPolicyCommand, InvokeCommand, RemovePermissionCommand, type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { deploy } from '../helpers/functions.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
@@ -103,6 +103,50 @@ describe('AddPermission and GetPolicy', () => {
     // With the current RevisionId the change goes through, and the revision moves on.
     await lambda.send(new AddPermissionCommand({ ...base, StatementId: 'two', RevisionId: before.revisionId }));
     assert.notEqual((await policyOf(fn)).revisionId, before.revisionId);
+  });
+
+  test('the policy RevisionId is the function RevisionId: GetFunction\'s is accepted, AddPermission and RemovePermission move it on', async () => {
+    const fn = await deploy(lambda, { 'index.mjs': 'const started = Math.random(); export const handler = async () => started;' });
+    const revisionOf = async () => (await lambda.send(new GetFunctionCommand({ FunctionName: fn }))).Configuration!.RevisionId!;
+    const started = async () => JSON.parse(Buffer.from((await lambda.send(new InvokeCommand({ FunctionName: fn }))).Payload!).toString());
+    const warm = await started();
+    const r0 = await revisionOf();
+    const base = { FunctionName: fn, Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com' };
+    await lambda.send(new AddPermissionCommand({ ...base, StatementId: 'one', RevisionId: r0 }));
+    const r1 = await revisionOf();
+    assert.notEqual(r1, r0);
+    assert.equal((await policyOf(fn)).revisionId, r1);
+    // The old one is stale now, for both operations; nothing changes.
+    await expectAwsError(lambda.send(new AddPermissionCommand({ ...base, StatementId: 'two', RevisionId: r0 })), {
+      name: 'PreconditionFailedException', status: 412,
+      message: 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+    });
+    await expectAwsError(lambda.send(new RemovePermissionCommand({ FunctionName: fn, StatementId: 'one', RevisionId: r0 })), { name: 'PreconditionFailedException', status: 412 });
+    assert.equal(await revisionOf(), r1);
+    await lambda.send(new AddPermissionCommand({ ...base, StatementId: 'two', RevisionId: r1 }));
+    const r2 = await revisionOf();
+    assert.notEqual(r2, r1);
+    await lambda.send(new RemovePermissionCommand({ FunctionName: fn, StatementId: 'one', RevisionId: r2 }));
+    const r3 = await revisionOf();
+    assert.notEqual(r3, r2);
+    assert.equal((await policyOf(fn)).revisionId, r3);
+    // A policy change is not a code or configuration change: the warm environment keeps serving.
+    assert.equal(await started(), warm);
+  });
+
+  test('service principals: ASCII DNS names under amazonaws.com, amazonaws.com.cn or amazon.com (Alexa)', async () => {
+    const fn = await deploy(lambda, CODE);
+    const add = (sid: string, principal: string, extra: Record<string, string> = {}) =>
+      lambda.send(new AddPermissionCommand({ FunctionName: fn, StatementId: sid, Action: 'lambda:InvokeFunction', Principal: principal, ...extra }));
+    await add('alexa', 'alexa-appkit.amazon.com', { EventSourceToken: 'amzn1.ask.skill.1' });
+    await add('cn', 'sns.amazonaws.com.cn');
+    for (const [i, bad] of ['snß.amazonaws.com', 'amazonaws.com', '.amazonaws.com', 'sns..amazonaws.com', '-x.amazon.com', 'evil.com'].entries()) {
+      await expectAwsError(add(`bad${i}`, bad), {
+        name: 'InvalidParameterValueException', status: 400, message: 'The provided principal was invalid. Please check the principal and try again.',
+      });
+    }
+    const statements = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: fn }))).Policy!).Statement;
+    assert.deepEqual(statements.map((st: { Principal: unknown }) => st.Principal), [{ Service: 'alexa-appkit.amazon.com' }, { Service: 'sns.amazonaws.com.cn' }]);
   });
 
   test('a policy over 20 KB → 400 PolicyLengthExceededException', async () => {

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventTime, scheduledEvent } from '../../src/events/engine/envelope.js';
-import { InputPathError, selectPath, targetPayload } from '../../src/events/engine/target-input.js';
+import { InputPathError, selectPath, targetPayload, transformerProblem } from '../../src/events/engine/target-input.js';
 
 const EVENT = {
   version: '0', id: 'e1', 'detail-type': 'Order Placed', source: 'shop', account: '000000000000', time: '2026-12-04T10:00:00Z',
@@ -33,8 +33,36 @@ describe('targetPayload', () => {
       InputTransformer: { InputPathsMap: { id: '$.detail.order.id' }, InputTemplate: '"order <id> matched <aws.events.rule-arn>"' },
     }, CTX);
     assert.equal(JSON.parse(out), `order o-7 matched ${CTX.ruleArn}`);
-    const whole = targetPayload(EVENT, { InputTransformer: { InputTemplate: '{"e": <aws.events.event>}' } }, CTX);
+    const whole = targetPayload(EVENT, { InputTransformer: { InputTemplate: '{"e": <aws.events.event.json>}' } }, CTX);
     assert.deepEqual(JSON.parse(whole), { e: EVENT });
+  });
+  test('<aws.events.event> is the event without its detail; <aws.events.event.json> the whole event', () => {
+    const out = targetPayload(EVENT, { InputTransformer: { InputTemplate: '{"e": <aws.events.event>, "j": <aws.events.event.json>}' } }, CTX);
+    const { detail: _detail, ...withoutDetail } = EVENT;
+    assert.deepEqual(JSON.parse(out), { e: withoutDetail, j: EVENT });
+  });
+  test('transformers PutTargets refuses: reserved names, over 100 variables, undefined placeholders, placeholders as keys', () => {
+    const problem = (InputTemplate: string, InputPathsMap?: Record<string, string>) => transformerProblem(InputPathsMap ? { InputTemplate, InputPathsMap } : { InputTemplate });
+    assert.match(problem('{"a": <aws.events.rule-arn>}', { 'aws.events.rule-arn': '$.id' })!, /aws\.events\.rule-arn is reserved/);
+    assert.match(problem('"x"', { 'aws.events.mine': '$.id' })!, /reserved/);
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`v${i}`, '$.id']));
+    assert.match(problem('"x"', many)!, /101 entries; at most 100/);
+    assert.equal(problem('"x"', Object.fromEntries(Object.entries(many).slice(0, 100))), undefined);
+    assert.match(problem('{"a": <nope>}', { id: '$.id' })!, /placeholder <nope> is not defined/);
+    assert.match(problem('{"<id>": 1}', { id: '$.id' })!, /<id> as an object key/);
+    assert.match(problem('{"k-<id>" : 1}', { id: '$.id' })!, /<id> as an object key/);
+    assert.match(problem('{<id>: 1}', { id: '$.id' })!, /<id> as an object key/);
+    assert.equal(problem('{"a": "<id>", "b": <id>, "r": "<aws.events.rule-name>"}', { id: '$.id' }), undefined);
+    assert.equal(problem('"time <id>: done"', { id: '$.id' }), undefined);
+  });
+  test('paths name the event\'s own members only, never Object.prototype\'s', () => {
+    for (const path of ['$.constructor', '$.detail.toString', '$.detail.__proto__', '$.resources.length', '$.detail.hasOwnProperty']) {
+      assert.equal(selectPath(EVENT, path), undefined, path);
+      assert.equal(targetPayload(EVENT, { InputPath: path }, CTX), 'null', path);
+    }
+    const own = JSON.parse('{"__proto__": {"a": 1}, "constructor": 2}');
+    assert.deepEqual(selectPath(own, '$.__proto__'), { a: 1 });
+    assert.equal(selectPath(own, '$.constructor'), 2);
   });
   test('paths outside the supported form are refused', () => {
     assert.throws(() => selectPath(EVENT, 'detail.order'), InputPathError);

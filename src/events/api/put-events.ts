@@ -1,8 +1,13 @@
+import { parseEventJson } from '../../core/event-pattern.js';
 import { Constraints } from '../../core/validation.js';
 import { putOnBus } from '../engine/bus.js';
 import type { EventsContext } from './context.js';
 import { validation } from './errors.js';
 import { busName, inputs, type Input } from './input.js';
+
+/** The times an event's `time` can show (`YYYY-MM-DDThh:mm:ssZ`): years 0001 to 9999. */
+const MIN_TIME_MS = -62_135_596_800_000; // 0001-01-01T00:00:00Z
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** PutEvents quota: the entries of one request, measured as AWS does ("Calculating PutEvents event entry size"). */
 const MAX_REQUEST_BYTES = 256 * 1024;
@@ -55,9 +60,13 @@ function entryError(e: Entry): { ErrorCode: string; ErrorMessage: string } | und
   if (e.detailType === undefined) return missing('DetailType');
   if (e.detail === undefined) return missing('Detail');
   if (e.source.startsWith('aws.')) return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
+  if (e.timeMs !== undefined && !(e.timeMs >= MIN_TIME_MS && e.timeMs <= MAX_TIME_MS)) {
+    return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid. Reason: Time must be a timestamp between the years 0001 and 9999.' };
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(e.detail);
+    // The matcher's reader: it also refuses a detail nested deeper than events may be.
+    parsed = parseEventJson(e.detail);
   } catch {
     parsed = undefined;
   }
@@ -86,10 +95,12 @@ export async function putEvents(ctx: EventsContext, input: Input): Promise<unkno
     throw validation('Total size of the entries in the request is over the limit.');
   }
   const now = ctx.clock.now();
+  // Every entry is checked before the first is put on the bus: nothing can fail once a delivery started.
+  const errors = entries.map(entryError);
   const results: ResultEntry[] = [];
   const pushes: Promise<unknown>[] = [];
-  for (const e of entries) {
-    const error = entryError(e);
+  for (const [i, e] of entries.entries()) {
+    const error = errors[i];
     if (error) {
       results.push(error);
       continue;

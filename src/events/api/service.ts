@@ -53,7 +53,7 @@ export function eventsService(deps: EventsDeps): ServiceHandler {
 async function serve(deps: EventsDeps, api: ApiRequest): Promise<void> {
   const body = await readBody(api.req, MAX_BODY_BYTES, () => new AwsError('ValidationException', 413, 'The request body is too large.'));
   const name = targetOperation(api.req.headers['x-amz-target'], TARGET_PREFIX);
-  const op = name === undefined ? undefined : OPERATIONS[name];
+  const op = name === undefined || !Object.hasOwn(OPERATIONS, name) ? undefined : OPERATIONS[name];
   if (api.method !== 'POST' || !op) {
     const named = name ?? api.req.headers['x-amz-target'] ?? '';
     throw eventsError('UnknownOperationException', `The operation ${named} is not served by lambkin's EventBridge.`);

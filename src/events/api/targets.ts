@@ -1,7 +1,7 @@
 import { parseFunctionName } from '../../core/arn.js';
 import { Constraints } from '../../core/validation.js';
 import type { EventTargetRecord } from '../../store/store.js';
-import { InputPathError, selectPath } from '../engine/target-input.js';
+import { InputPathError, selectPath, transformerProblem } from '../engine/target-input.js';
 import type { EventsContext } from './context.js';
 import { eventsError, validation } from './errors.js';
 import { decodeToken, encodeToken, inputs, type Input } from './input.js';
@@ -59,6 +59,14 @@ function checkTarget(t: EventTargetRecord): void {
     } catch {
       throw validation(`Parameter Input is not valid. Reason: ${t.Input} is not valid JSON text.`);
     }
+  }
+  if (t.InputTransformer) {
+    const paths: unknown = t.InputTransformer.InputPathsMap;
+    if (paths !== undefined && (paths === null || typeof paths !== 'object' || Array.isArray(paths))) {
+      throw validation('Parameter InputPathsMap is not valid. Reason: InputPathsMap must be a map of names to JSON paths.');
+    }
+    const problem = transformerProblem(t.InputTransformer);
+    if (problem !== undefined) throw validation(`Parameter InputTransformer is not valid. Reason: ${problem}`);
   }
   for (const [name, path] of Object.entries({ InputPath: t.InputPath, ...t.InputTransformer?.InputPathsMap })) {
     if (path === undefined) continue;

@@ -34,7 +34,11 @@ export function selectPath(value: unknown, path: string): unknown {
   for (const m of steps[1]!.matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]/g)) {
     if (current === null || typeof current !== 'object') return undefined;
     const key = m[1] ?? m[3];
-    current = key !== undefined ? (current as Record<string, unknown>)[key] : (current as unknown[])[Number(m[2])];
+    // Own members only: `$.detail.constructor` names a field of the event, never Object.prototype's.
+    const step = key !== undefined ? key : Number(m[2]);
+    // A name on an array (`$.resources.length`) is not a JSON member either.
+    const member = typeof step === 'number' ? Array.isArray(current) : !Array.isArray(current);
+    current = member && Object.hasOwn(current, step) ? (current as Record<string | number, unknown>)[step] : undefined;
   }
   return current;
 }
@@ -45,11 +49,15 @@ export function selectPath(value: unknown, path: string): unknown {
  */
 function transform(event: Record<string, unknown>, t: { InputPathsMap?: Record<string, string>; InputTemplate: string }, ctx: InputContext): string {
   const vars = new Map<string, unknown>();
-  for (const [name, path] of Object.entries(t.InputPathsMap ?? {})) vars.set(name, selectPath(event, path));
+  for (const [name, path] of Object.entries(t.InputPathsMap ?? {})) {
+    if (!name.startsWith('aws.events.')) vars.set(name, selectPath(event, path));
+  }
   vars.set('aws.events.rule-arn', ctx.ruleArn);
   vars.set('aws.events.rule-name', ctx.ruleName);
   vars.set('aws.events.event.ingestion-time', new Date(ctx.ingestionTimeMs).toISOString());
-  vars.set('aws.events.event', event);
+  // `<aws.events.event>` is the original event without its detail; `<aws.events.event.json>` the whole event.
+  const { detail: _detail, ...withoutDetail } = event;
+  vars.set('aws.events.event', withoutDetail);
   vars.set('aws.events.event.json', event);
   let inString = false;
   let out = '';
@@ -72,4 +80,35 @@ function placeholderText(value: unknown, inString: boolean): string {
   if (value === undefined) return inString ? '' : 'null';
   if (inString) return typeof value === 'string' ? JSON.stringify(value).slice(1, -1) : JSON.stringify(value).replace(/"/g, '\\"');
   return JSON.stringify(value);
+}
+
+/** The variables EventBridge defines itself; InputPathsMap may not name them (EventBridge UG "Predefined variables"). */
+export const PREDEFINED_VARIABLES: ReadonlySet<string> = new Set([
+  'aws.events.rule-arn', 'aws.events.rule-name', 'aws.events.event.ingestion-time', 'aws.events.event', 'aws.events.event.json',
+]);
+
+/** At most 100 variables per InputTransformer (EventBridge UG "Amazon EventBridge input transformation"). */
+export const MAX_INPUT_PATHS = 100;
+
+const PLACEHOLDER = /<([A-Za-z0-9_.-]+)>/g;
+
+/**
+ * Why an InputTransformer cannot be used, or undefined: a reserved name in InputPathsMap, too many variables, a
+ * placeholder nothing defines, or (in a JSON template) a placeholder used as an object key.
+ */
+export function transformerProblem(t: { InputPathsMap?: Record<string, string>; InputTemplate: string }): string | undefined {
+  const names = Object.keys(t.InputPathsMap ?? {});
+  if (names.length > MAX_INPUT_PATHS) return `InputPathsMap has ${names.length} entries; at most ${MAX_INPUT_PATHS} are allowed.`;
+  const reserved = names.find((n) => n.startsWith('aws.events.'));
+  if (reserved !== undefined) return `InputPathsMap key ${reserved} is reserved: names starting with aws.events. are predefined variables.`;
+  for (const m of t.InputTemplate.matchAll(PLACEHOLDER)) {
+    const name = m[1]!;
+    if (!PREDEFINED_VARIABLES.has(name) && !names.includes(name)) return `InputTemplate placeholder <${name}> is not defined in InputPathsMap.`;
+  }
+  const text = t.InputTemplate.trim();
+  if (text.startsWith('{') || text.startsWith('[')) {
+    const key = /"[^"\\]*<([A-Za-z0-9_.-]+)>[^"\\]*"\s*:|<([A-Za-z0-9_.-]+)>\s*:/.exec(text);
+    if (key) return `InputTemplate uses placeholder <${key[1] ?? key[2]}> as an object key; placeholders may only be values.`;
+  }
+  return undefined;
 }

@@ -6,7 +6,7 @@ import type { ApiRequest } from '../../gateway/request.js';
 import type { PolicyStatement } from '../../store/store.js';
 import { requireTypes } from '../control/function-input.js';
 import { policyDocument } from '../control/function-policies.js';
-import { LATEST, type Scope } from '../control/function-registry.js';
+import { LATEST, revisionMismatch, type Scope } from '../control/function-registry.js';
 import type { LambdaDeps, LambdaHandler } from './context.js';
 import { readJsonBody, resolveFunctionRef } from './function-ref.js';
 
@@ -20,6 +20,11 @@ const SOURCE_ARN = /^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-
 const SOURCE_ACCOUNT = /^\d{12}$/;
 const EVENT_SOURCE_TOKEN = /^[a-zA-Z0-9._-]+$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+/**
+ * A service principal: ASCII DNS labels under amazonaws.com (or .com.cn), or under amazon.com as Alexa's
+ * (`alexa-appkit.amazon.com`, used with EventSourceToken).
+ */
+const SERVICE_PRINCIPAL = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+(amazonaws\.com(\.cn)?|amazon\.com)$/i;
 
 interface PermissionInput {
   StatementId?: string;
@@ -48,6 +53,16 @@ function target(api: ApiRequest, deps: LambdaDeps, raw: string): Target {
   return { scope: ref.scope, name: ref.name, qualifier: ref.qualifier === undefined || ref.qualifier === LATEST ? '' : ref.qualifier };
 }
 
+/**
+ * A policy's RevisionId is its function's (or version's): the one GetFunction and GetPolicy show. A stale one is
+ * 412 before anything changes; returns the current one, which AddPermission and RemovePermission then move on.
+ */
+function checkRevision(deps: LambdaDeps, t: Target, expected: string | undefined): string {
+  const current = deps.functions.require(t.scope, t.name, t.qualifier || LATEST).revisionId;
+  if (expected !== undefined && expected !== current) throw revisionMismatch();
+  return current;
+}
+
 function checkInput(input: PermissionInput): void {
   new Constraints()
     .required(input.StatementId, 'statementId').length(input.StatementId, 'statementId', 1, 100).pattern(input.StatementId, 'statementId', STATEMENT_ID)
@@ -66,7 +81,7 @@ function principalOf(p: string): PolicyStatement['Principal'] {
   if (p === '*') return '*';
   if (/^\d{12}$/.test(p)) return { AWS: `arn:aws:iam::${p}:root` };
   if (p.startsWith('arn:')) return { AWS: p };
-  if (/\.amazonaws\.com(\.cn)?$/.test(p)) return { Service: p };
+  if (SERVICE_PRINCIPAL.test(p)) return { Service: p };
   throw invalidParameter(`The provided principal was invalid. Please check the principal and try again.`);
 }
 
@@ -102,7 +117,9 @@ export const addPermission: LambdaHandler = async (api, [raw], deps) => {
   if (api.query.get('Qualifier') === LATEST || raw!.endsWith(`:${LATEST}`)) throw invalidParameter('We currently do not support adding policies for $LATEST.');
   const t = target(api, deps, raw!);
   const statement = statementOf(input, t);
-  await deps.policies.add(t.scope, t.name, t.qualifier, statement, input.RevisionId);
+  const revision = checkRevision(deps, t, input.RevisionId);
+  await deps.policies.add(t.scope, t.name, t.qualifier, statement);
+  await deps.functions.bumpRevision(t.scope, t.name, t.qualifier || LATEST, revision);
   sendJson(api.res, api.requestId, 201, { Statement: JSON.stringify(statement) });
 };
 
@@ -111,13 +128,16 @@ export const getPolicy: LambdaHandler = async (api, [raw], deps) => {
   const t = target(api, deps, raw!);
   const policy = deps.policies.get(t.scope, t.name, t.qualifier);
   if (!policy) throw new AwsError('ResourceNotFoundException', 404, 'The resource you requested does not exist.', { messageKey: 'Message' });
-  sendJson(api.res, api.requestId, 200, { Policy: JSON.stringify(policyDocument(policy)), RevisionId: policy.revisionId });
+  const revisionId = deps.functions.require(t.scope, t.name, t.qualifier || LATEST).revisionId;
+  sendJson(api.res, api.requestId, 200, { Policy: JSON.stringify(policyDocument(policy)), RevisionId: revisionId });
 };
 
 /** RemovePermission: DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId} → 204 */
 export const removePermission: LambdaHandler = async (api, [raw, sid], deps) => {
   new Constraints().length(sid, 'statementId', 1, 100).pattern(sid, 'statementId', REMOVE_STATEMENT_ID).check();
   const t = target(api, deps, raw!);
-  await deps.policies.remove(t.scope, t.name, t.qualifier, sid!, api.query.get('RevisionId') ?? undefined);
+  const revision = checkRevision(deps, t, api.query.get('RevisionId') ?? undefined);
+  await deps.policies.remove(t.scope, t.name, t.qualifier, sid!);
+  await deps.functions.bumpRevision(t.scope, t.name, t.qualifier || LATEST, revision);
   sendJson(api.res, api.requestId, 204);
 };

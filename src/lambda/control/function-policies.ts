@@ -3,7 +3,7 @@ import { AwsError } from '../../core/errors.js';
 import { newRevisionId } from '../../core/ids.js';
 import type { PolicyRecord, PolicyStatement, Store } from '../../store/store.js';
 import { evaluatePolicy, type AccessRequest, type Decision } from './policy-evaluator.js';
-import { revisionMismatch, type Scope } from './function-registry.js';
+import type { Scope } from './function-registry.js';
 
 /** Lambda's limit on a function's policy document (lambda-api.md §1.1, PolicyLengthExceededException). */
 export const MAX_POLICY_BYTES = 20_480;
@@ -34,10 +34,12 @@ export class FunctionPolicies {
     return this.cache.get(key(scope.account, scope.region, name, qualifier));
   }
 
-  /** Adds a statement: 409 for a Sid in use, 412 for a stale RevisionId, 400 past 20 KB; nothing changes then. */
-  async add(scope: Scope, name: string, qualifier: string, statement: PolicyStatement, expectRevision?: string): Promise<PolicyRecord> {
+  /**
+   * Adds a statement: 409 for a Sid in use, 400 past 20 KB; nothing changes then. The RevisionId a caller checks is
+   * the function's (FunctionRegistry), checked and moved on by the API around this call.
+   */
+  async add(scope: Scope, name: string, qualifier: string, statement: PolicyStatement): Promise<PolicyRecord> {
     const current = this.get(scope, name, qualifier);
-    if (expectRevision !== undefined && expectRevision !== current?.revisionId) throw revisionMismatch();
     if (current?.statements.some((s) => s.Sid === statement.Sid)) {
       throw new AwsError('ResourceConflictException', 409,
         `The statement id (${statement.Sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`);
@@ -56,10 +58,9 @@ export class FunctionPolicies {
   }
 
   /** Removes a statement; the policy goes when its last statement does. */
-  async remove(scope: Scope, name: string, qualifier: string, sid: string, expectRevision?: string): Promise<void> {
+  async remove(scope: Scope, name: string, qualifier: string, sid: string): Promise<void> {
     const current = this.get(scope, name, qualifier);
     if (!current) throw notFound(`No policy is found for: ${functionArn(scope.region, scope.account, name, qualifier || undefined)}`);
-    if (expectRevision !== undefined && expectRevision !== current.revisionId) throw revisionMismatch();
     if (!current.statements.some((s) => s.Sid === sid)) throw notFound(`Statement ${sid} is not found in resource policy.`);
     const statements = current.statements.filter((s) => s.Sid !== sid);
     const k = key(scope.account, scope.region, name, qualifier);

@@ -121,6 +121,20 @@ export class FunctionRegistry {
     return next;
   }
 
+  /**
+   * Moves a function's (or version's) RevisionId on without changing its code or configuration: AddPermission and
+   * RemovePermission do this, as on AWS, where a resource-based policy's RevisionId is the function's. Running
+   * environments are not affected (nothing they run changed), so no listener is told.
+   */
+  async bumpRevision(scope: Scope, name: string, version: string, expectRevision: string): Promise<FunctionRecord> {
+    const current = this.require(scope, name, version);
+    if (current.revisionId !== expectRevision) throw revisionMismatch();
+    const next: FunctionRecord = { ...current, revisionId: newRevisionId() };
+    if (!(await this.store.functions.replace(next, current.revisionId))) throw updateConflict(current);
+    this.cache.set(cacheKey(scope.account, scope.region, name, version), next);
+    return next;
+  }
+
   async delete(scope: Scope, name: string): Promise<void> {
     this.require(scope, name);
     await this.store.functions.deleteFunction(scope.account, scope.region, name);

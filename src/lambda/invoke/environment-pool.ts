@@ -45,6 +45,21 @@ interface VersionEnvironments {
 const keyOf = (fn: FunctionRecord) => `${fn.account}\0${fn.region}\0${fn.name}\0${fn.version}`;
 
 /**
+ * What an environment runs: the record without its RevisionId, which also moves when only the function's
+ * resource-based policy changes (AddPermission, RemovePermission), something a running environment never sees.
+ * Records are replaced, never changed in place, so the text is kept per record.
+ */
+const generations = new WeakMap<FunctionRecord, string>();
+function generation(fn: FunctionRecord): string {
+  let g = generations.get(fn);
+  if (g === undefined) {
+    g = JSON.stringify({ ...fn, revisionId: undefined });
+    generations.set(fn, g);
+  }
+  return g;
+}
+
+/**
  * Execution environments per function version. An invocation takes an idle environment (most recently used
  * first, so the others can be reaped), or waits, and runs on whichever comes first: an environment released by
  * another invocation or a new one.
@@ -100,7 +115,7 @@ export class EnvironmentPool {
     const p = this.pools.get(keyOf(fn));
     if (!p || env.state !== 'ready') return;
     p.warm = true;
-    if (this.closed || fn.revisionId !== p.fn.revisionId) {
+    if (this.closed || generation(fn) !== generation(p.fn)) {
       env.stop();
       this.scale(p);
       return;
@@ -135,7 +150,9 @@ export class EnvironmentPool {
   retire(fn: FunctionRecord): void {
     const p = this.pools.get(keyOf(fn));
     if (!p) return;
-    p.fn = { ...p.fn, revisionId: `retired:${fn.revisionId}` };
+    const retired: FunctionRecord = { ...p.fn, revisionId: `retired:${fn.revisionId}` };
+    generations.set(retired, `retired:${fn.revisionId}`);
+    p.fn = retired;
     for (const env of p.idle.splice(0)) env.stop();
   }
 
@@ -145,7 +162,7 @@ export class EnvironmentPool {
     if (!p) {
       p = { fn, idle: [], waiters: [], starting: 0, all: new Set(), scaleTimer: undefined, warm: false };
       this.pools.set(key, p);
-    } else if (p.fn.revisionId !== fn.revisionId) {
+    } else if (generation(p.fn) !== generation(fn)) {
       p.fn = fn;
       p.warm = false;
       for (const env of p.idle.splice(0)) env.stop();

@@ -1,4 +1,5 @@
 import type { AttributeInput, PublishInput } from '../engine/message-input.js';
+import { invalidParameter, parameterValueInvalid } from '../errors.js';
 
 /**
  * SNS's query-protocol parameters (other-services.md §2). SNS's model does not flatten: a list is
@@ -8,7 +9,11 @@ import type { AttributeInput, PublishInput } from '../engine/message-input.js';
 
 export type Params = ReadonlyMap<string, string>;
 
-/** The members of `<base>.<kind>.N[.rest]` ordered by N, each as its own parameters keyed by `rest` ('' for scalars). */
+/**
+ * The members of `<base>.<kind>.N[.rest]` ordered by N, each as its own parameters keyed by `rest` ('' for scalars).
+ * Gaps in the numbering are allowed (members keep the order of their indexes); an index that is not a number from
+ * 1 to 99999 is refused.
+ */
 export function indexed(params: Params, base: string, kind: 'member' | 'entry'): Map<string, string>[] | undefined {
   const head = `${base}.${kind}.`;
   const byIndex = new Map<number, Map<string, string>>();
@@ -18,7 +23,8 @@ export function indexed(params: Params, base: string, kind: 'member' | 'entry'):
     const rest = key.slice(head.length);
     const dot = rest.indexOf('.');
     const index = dot < 0 ? rest : rest.slice(0, dot);
-    if (!/^[1-9]\d{0,4}$/.test(index)) continue;
+    // An index that is not a plain positive number (`0`, `01`, `x`, a huge one) would silently lose the member.
+    if (!/^[1-9]\d{0,4}$/.test(index)) throw invalidParameter(`${base} Reason: ${key} does not have a valid index (1 to 99999)`);
     present = true;
     let sub = byIndex.get(Number(index));
     if (!sub) byIndex.set(Number(index), (sub = new Map()));
@@ -28,12 +34,22 @@ export function indexed(params: Params, base: string, kind: 'member' | 'entry'):
   return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, sub]) => sub);
 }
 
-/** A string map (`Attributes.entry.N.key/value`); entries without a key are skipped. */
+/**
+ * A map without a prototype: keys such as `__proto__`, `constructor` or `hasOwnProperty` are plain keys, so the
+ * checks that follow see (and refuse) them instead of Object.prototype's members.
+ */
+export function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** A string map (`Attributes.entry.N.key/value`); entries without a key are skipped, a key given twice is refused. */
 export function stringMap(params: Params, base: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const sub of indexed(params, base, 'entry') ?? []) {
     const key = sub.get('key');
-    if (key !== undefined) out[key] = sub.get('value') ?? '';
+    if (key === undefined) continue;
+    if (Object.hasOwn(out, key)) throw invalidParameter(`${base} Reason: the key ${key} is given more than once`);
+    out[key] = sub.get('value') ?? '';
   }
   return out;
 }
@@ -45,10 +61,12 @@ export function stringList(params: Params, base: string): string[] {
 
 /** CreateTopic's and TagResource's `Tags.member.N.Key` / `.Value`. */
 export function tagList(params: Params): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const sub of indexed(params, 'Tags', 'member') ?? []) {
     const key = sub.get('Key');
-    if (key !== undefined) out[key] = sub.get('Value') ?? '';
+    if (key === undefined) continue;
+    if (Object.hasOwn(out, key)) throw invalidParameter(`Tags Reason: the tag key ${key} is given more than once`);
+    out[key] = sub.get('Value') ?? '';
   }
   return out;
 }
@@ -56,10 +74,11 @@ export function tagList(params: Params): Record<string, string> {
 function messageAttributes(params: Params, base: string): Record<string, AttributeInput> | undefined {
   const entries = indexed(params, base, 'entry');
   if (!entries) return undefined;
-  const out: Record<string, AttributeInput> = {};
+  const out = dict<AttributeInput>();
   for (const sub of entries) {
     const name = sub.get('Name');
     if (name === undefined) continue;
+    if (Object.hasOwn(out, name)) throw parameterValueInvalid(`The message attribute '${name}' is given more than once.`);
     const v: AttributeInput = {};
     const dataType = sub.get('Value.DataType');
     if (dataType !== undefined) v.DataType = dataType;

@@ -41,7 +41,7 @@ export function checkTopicAttribute(name: string, value: string, prefix = ''): v
     if (name === 'FifoTopic' && value === 'false') return;
     throw invalidParameter(`${prefix}${name} Reason: lambkin serves standard topics only; FIFO topics are not supported`);
   }
-  const check = TOPIC_CHECKS[name];
+  const check = Object.hasOwn(TOPIC_CHECKS, name) ? TOPIC_CHECKS[name] : undefined;
   if (check) check(value, prefix);
   else if (!FEEDBACK.test(name)) throw invalidParameter(`${prefix}AttributeName`);
 }

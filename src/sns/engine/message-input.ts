@@ -83,7 +83,8 @@ function structured(prepared: PreparedMessage, structure: string): void {
 }
 
 function checkAttributes(attrs: Record<string, AttributeInput>, where: string): Record<string, SnsAttribute> {
-  const out: Record<string, SnsAttribute> = {};
+  // A map without a prototype, so names such as `__proto__` or `constructor` are attributes like any other.
+  const out: Record<string, SnsAttribute> = Object.create(null) as Record<string, SnsAttribute>;
   for (const [name, a] of Object.entries(attrs)) {
     checkAttributeName(name);
     const type = a.DataType;
@@ -108,6 +109,25 @@ function checkAttributeName(name: string): void {
     );
   }
   if (name.includes('..')) throw parameterValueInvalid("Message attribute name can not have successive '.' character.");
+  const lower = name.toLowerCase();
+  if (lower.startsWith('aws.') || lower.startsWith('amazon.')) {
+    throw parameterValueInvalid(`The message attribute name '${name}' is invalid: names starting with 'AWS.' or 'Amazon.' are reserved.`);
+  }
+}
+
+/**
+ * A Number attribute (SNS DG "Amazon SNS message attributes", data types): a decimal number, optionally signed and
+ * with an exponent (`5`, `-5.25`, `.5`, `5.`, `+5`, `1e3`), of at most 38 significant digits, zero or between
+ * 10^-128 and 10^126 in magnitude: the values an SQS queue also takes.
+ */
+export function isSnsNumber(text: string): boolean {
+  const value = text.trim();
+  if (!NUMBER.test(value)) return false;
+  const mantissa = value.replace(/^[+-]/, '').replace(/[eE].*$/, '');
+  const digits = mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  if (digits.length > 38) return false;
+  const n = Math.abs(Number(value));
+  return n === 0 ? digits.length === 0 : Number.isFinite(n) && n <= 1e126 && n >= 1e-128;
 }
 
 /** The attribute's value as SNS carries it: text, or base64 for Binary types. */
@@ -121,7 +141,7 @@ function attributeValue(name: string, type: string, a: AttributeInput): string {
   if (value === '') {
     throw parameterValueInvalid(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
   }
-  if (type.startsWith('Number') && !NUMBER.test(value.trim())) throw parameterValueInvalid(`Could not cast message attribute '${name}' value to number.`);
+  if (type.startsWith('Number') && !isSnsNumber(value)) throw parameterValueInvalid(`Could not cast message attribute '${name}' value to number.`);
   if (type === 'String.Array' && !isJsonArray(value)) {
     throw parameterValueInvalid(`The message attribute '${name}' with type 'String.Array' must be a JSON array of strings, numbers, true, false or null.`);
   }

@@ -57,14 +57,32 @@ export function filterSubject(m: SnsMessage, scope: 'MessageAttributes' | 'Messa
       return undefined;
     }
   }
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [name, a] of Object.entries(m.attributes)) {
     if (a.Type === 'Binary') continue; // binary attributes never match a policy
-    if (a.Type.startsWith('Number')) out[name] = parseEventJson(a.Value);
-    else if (a.Type === 'String.Array') out[name] = arrayValue(a.Value);
+    if (a.Type.startsWith('Number')) {
+      const n = numberValue(a.Value);
+      if (n !== undefined) out[name] = n; // a number the matcher cannot read is left out: it matches nothing
+    } else if (a.Type === 'String.Array') out[name] = arrayValue(a.Value);
     else out[name] = a.Value;
   }
   return out;
+}
+
+/**
+ * A Number attribute's value for the matcher: its text in JSON's number form (`.5` → `0.5`, `5.` → `5`, `+5` → `5`),
+ * read keeping the source text; undefined when it is not a number.
+ */
+function numberValue(text: string): unknown {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?([eE][+-]?\d+)?$/.exec(text.trim());
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const whole = (m[2] ?? '').replace(/^0+(?=\d)/, '') || '0';
+  const json = `${m[1] === '-' ? '-' : ''}${whole}${m[3] ? `.${m[3]}` : ''}${m[4] ?? ''}`;
+  try {
+    return parseEventJson(json);
+  } catch {
+    return undefined;
+  }
 }
 
 function arrayValue(text: string): unknown {
@@ -79,6 +97,10 @@ function arrayValue(text: string): unknown {
 /** Whether a message passes a subscription's filter policy (none = everything passes). */
 export function passesFilter(m: SnsMessage, policy: EventPattern | undefined, scope: 'MessageAttributes' | 'MessageBody'): boolean {
   if (!policy) return true;
-  const subject = filterSubject(m, scope);
-  return subject !== undefined && matchesPattern(policy, subject);
+  try {
+    const subject = filterSubject(m, scope);
+    return subject !== undefined && matchesPattern(policy, subject);
+  } catch {
+    return false; // what the matcher cannot read does not match; a filter never fails a publish
+  }
 }

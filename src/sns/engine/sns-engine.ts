@@ -4,6 +4,7 @@ import { parseFunctionName } from '../../core/arn.js';
 import type { Clock } from '../../core/clock.js';
 import type { EventPattern } from '../../core/event-pattern.js';
 import type { PushInvocations } from '../../lambda/push/push-invocations.js';
+import type { SendInput } from '../../sqs/engine/message.js';
 import type { QueueService } from '../../sqs/engine/queue-service.js';
 import type { SnsSubscriptionRecord, SnsTopicRecord, Store } from '../../store/store.js';
 import { invalidParameter, snsError, subscriptionNotFound, topicNotFound } from '../errors.js';
@@ -96,10 +97,10 @@ export class SnsEngine {
     const arn = topicArnOf({ ...scope, name });
     const existing = this.topics.get(arn);
     if (existing) {
-      if (Object.entries(attributes).some(([k, v]) => k !== 'FifoTopic' && existing.record.attributes[k] !== v)) {
+      if (Object.entries(attributes).some(([k, v]) => k !== 'FifoTopic' && ownValue(existing.record.attributes, k) !== v)) {
         throw invalidParameter('Attributes Reason: Topic already exists with different attributes');
       }
-      if (Object.entries(tags).some(([k, v]) => existing.record.tags[k] !== v)) {
+      if (Object.entries(tags).some(([k, v]) => ownValue(existing.record.tags, k) !== v)) {
         throw invalidParameter('Tags Reason: Topic already exists with different tags');
       }
       return arn;
@@ -150,7 +151,7 @@ export class SnsEngine {
     const topic = this.taggable(scope, arn);
     checkTags(tags);
     const next = { ...topic.record.tags, ...tags };
-    if (Object.keys(next).length > MAX_TAGS) throw snsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded');
+    if (Object.keys(next).length > MAX_TAGS) throw tagLimitExceeded();
     await this.putTopic(topic, { ...topic.record, tags: next });
   }
 
@@ -180,13 +181,13 @@ export class SnsEngine {
   async subscribe(scope: SnsScope, topicArn: string, protocol: string, endpoint: string | undefined, attributes: Record<string, string>): Promise<string> {
     const topic = this.topic(scope, topicArn);
     checkEndpoint(protocol, endpoint);
-    const given: Record<string, string> = {};
+    const given: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(attributes)) given[k] = checkSubscriptionAttribute(k, v, protocol, 'Attributes Reason: ');
     filterOf(given, 'Attributes Reason: ');
     const existing = [...topic.subscriptions].map((a) => this.subscriptions.get(a)!)
       .find((s) => s.record.protocol === protocol && s.record.endpoint === endpoint);
     if (existing) {
-      if (Object.entries(given).some(([k, v]) => (existing.record.attributes[k] ?? defaultOf(k)) !== v)) {
+      if (Object.entries(given).some(([k, v]) => (ownValue(existing.record.attributes, k) ?? defaultOf(k)) !== v)) {
         throw invalidParameter('Attributes Reason: Subscription already exists with different attributes');
       }
       return existing.record.arn;
@@ -257,7 +258,9 @@ export class SnsEngine {
   async publish(scope: SnsScope, topicArn: string, messages: readonly PreparedMessage[], endpoint: string): Promise<string[]> {
     const topic = this.topic(scope, topicArn);
     const subs = [...topic.subscriptions].map((a) => this.subscriptions.get(a)!);
-    const deliveries: Promise<unknown>[] = [];
+    // Everything that can be refused or computed is done before the first delivery starts: a publish either
+    // delivers every message it answers for, or fails having delivered nothing.
+    const planned: { sub: Subscription; m: SnsMessage; payload: string | SendInput }[] = [];
     const ids = messages.map((prepared) => {
       const messageId = randomUUID();
       const timestampMs = this.deps.clock.now();
@@ -267,11 +270,12 @@ export class SnsEngine {
         };
         if (prepared.subject !== undefined) m.subject = prepared.subject;
         if (!passesFilter(m, sub.filter, sub.scope)) continue;
-        deliveries.push(this.deliver(topic.record, sub, m, endpoint));
+        const payload = sub.record.protocol === 'lambda' ? snsLambdaEvent(m, sub.record.arn, endpoint) : sqsDelivery(m, sub.record.arn, endpoint, sub.raw);
+        planned.push({ sub, m, payload });
       }
       return messageId;
     });
-    await Promise.all(deliveries);
+    await Promise.all(planned.map((p) => this.deliver(topic.record, p.sub, p.m, p.payload)));
     return ids;
   }
 
@@ -287,13 +291,10 @@ export class SnsEngine {
     await this.publish(scope, topicArn, [{ message, byProtocol: {}, attributes, bytes }], endpoint);
   }
 
-  private async deliver(topic: SnsTopicRecord, sub: Subscription, m: SnsMessage, endpoint: string): Promise<void> {
+  private async deliver(topic: SnsTopicRecord, sub: Subscription, m: SnsMessage, payload: string | SendInput): Promise<void> {
     const r = sub.record;
-    if (r.protocol === 'lambda') {
-      await this.deps.push.push(
-        { service: 'sns.amazonaws.com', sourceArn: topic.arn, sourceAccount: topic.account, functionArn: r.endpoint },
-        snsLambdaEvent(m, r.arn, endpoint),
-      );
+    if (typeof payload === 'string') {
+      await this.deps.push.push({ service: 'sns.amazonaws.com', sourceArn: topic.arn, sourceAccount: topic.account, functionArn: r.endpoint }, payload);
       return;
     }
     const queue = this.deps.queues.queueByArn(r.endpoint);
@@ -301,7 +302,13 @@ export class SnsEngine {
       this.deps.log.warn({ topic: topic.arn, subscription: r.arn, queue: r.endpoint, messageId: m.messageId }, 'sns delivery dropped: no such queue');
       return;
     }
-    const [result] = await this.deps.queues.send(queue, [sqsDelivery(m, r.arn, endpoint, sub.raw)], { senderId: SNS_SENDER_ID, batch: false });
+    let result: unknown;
+    try {
+      [result] = await this.deps.queues.send(queue, [payload], { senderId: SNS_SENDER_ID, batch: false });
+    } catch (err) {
+      // A message the queue refuses is a failed delivery (logged), not a failed publish.
+      result = err;
+    }
     if (result instanceof Error) {
       this.deps.log.warn({ topic: topic.arn, subscription: r.arn, queue: r.endpoint, messageId: m.messageId, err: result.message }, 'sns delivery refused by the queue');
     }
@@ -358,8 +365,11 @@ function filterOf(a: Record<string, string>, prefix?: string): EventPattern | un
   return filter;
 }
 
-const defaultOf = (name: string): string | undefined =>
-  ({ RawMessageDelivery: 'false', FilterPolicyScope: 'MessageAttributes' } as Record<string, string>)[name];
+const DEFAULTS: Readonly<Record<string, string>> = { RawMessageDelivery: 'false', FilterPolicyScope: 'MessageAttributes' };
+const defaultOf = (name: string): string | undefined => ownValue(DEFAULTS, name);
+
+/** A map's own value for `key` (never one inherited from Object.prototype, such as `constructor`). */
+const ownValue = (map: Readonly<Record<string, string>>, key: string): string | undefined => (Object.hasOwn(map, key) ? map[key] : undefined);
 
 function checkEndpoint(protocol: string, endpoint: string | undefined): void {
   if (!SNS_PROTOCOLS.has(protocol)) throw invalidParameter(`Amazon SNS does not support this protocol string: ${protocol}`);
@@ -375,12 +385,17 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): void {
   if (endpoint.endsWith('.fifo')) throw invalidParameter('Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics');
 }
 
+/** Tags as CreateTopic and TagResource check them (SNS DG "Amazon SNS tags"): at most 50, `aws:` keys reserved. */
 function checkTags(tags: Record<string, string>): void {
+  if (Object.keys(tags).length > MAX_TAGS) throw tagLimitExceeded();
   for (const [k, v] of Object.entries(tags)) {
+    if (k.toLowerCase().startsWith('aws:')) throw invalidParameter("Tags Reason: Keys starting with 'aws:' are reserved for AWS use");
     if (k.length < 1 || k.length > 128) throw invalidParameter('Tags Reason: Tag keys must be between 1 and 128 characters long');
     if (v.length > 256) throw invalidParameter('Tags Reason: Tag values must be at most 256 characters long');
   }
 }
+
+const tagLimitExceeded = () => snsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded');
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -37,7 +37,7 @@ export function snsEnvelope(m: SnsMessage, subscriptionArn: string, endpoint: st
 
 /** SNS attribute types map onto SQS's: Binary values as bytes, the others (String.Array too) as text. */
 function sqsAttributes(m: SnsMessage): Record<string, MessageAttributeValue> {
-  const out: Record<string, MessageAttributeValue> = {};
+  const out = Object.create(null) as Record<string, MessageAttributeValue>;
   for (const [name, a] of Object.entries(m.attributes)) {
     out[name] = a.Type.startsWith('Binary')
       ? { DataType: a.Type, BinaryValue: Buffer.from(a.Value, 'base64') }

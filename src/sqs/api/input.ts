@@ -88,7 +88,8 @@ export class Input {
     const v = this.get(name);
     if (v === undefined) return undefined;
     if (!isObject(v)) throw wrongType(name, v, 'a map of message attribute values');
-    const out: Record<string, MessageAttributeValue> = {};
+    // Without a prototype, so an attribute named `__proto__` is kept like any other.
+    const out = Object.create(null) as Record<string, MessageAttributeValue>;
     for (const [attr, value] of Object.entries(v)) out[attr] = attributeValue(Input.of(value, `${name}.${attr}`), `${name}.${attr}`);
     return out;
   }

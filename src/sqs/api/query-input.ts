@@ -118,7 +118,7 @@ function indexed(params: Params, base: string): [number, Map<string, string>][] 
 function stringMap(params: Params, where: string, base: string, keyName: string): Record<string, string> | undefined {
   const entries = indexed(params, base);
   if (!entries) return undefined;
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const [n, sub] of entries) {
     const key = sub.get(keyName);
     const value = sub.get('Value');
@@ -132,7 +132,7 @@ function stringMap(params: Params, where: string, base: string, keyName: string)
 function attributeMap(params: Params, where: string, base: string): Record<string, unknown> | undefined {
   const entries = indexed(params, base);
   if (!entries) return undefined;
-  const out: Record<string, unknown> = {};
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [n, sub] of entries) {
     const name = sub.get('Name');
     if (name === undefined) throw missingParameter(`${where}${base}.${n}.Name`);

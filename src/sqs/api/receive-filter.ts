@@ -31,7 +31,7 @@ export function messageAttributeMatcher(names: readonly string[]): (name: string
 export function pickMessageAttributes(
   all: Readonly<Record<string, MessageAttributeValue>>, matches: (name: string) => boolean,
 ): Record<string, MessageAttributeValue> | undefined {
-  const out: Record<string, MessageAttributeValue> = {};
+  const out = Object.create(null) as Record<string, MessageAttributeValue>;
   for (const [name, value] of Object.entries(all)) if (matches(name)) out[name] = value;
   return Object.keys(out).length ? out : undefined;
 }
@@ -53,7 +53,7 @@ export function messageOutput(m: ReceivedMessage, filter: ReceiveFilter): Record
 
 /** MessageAttributeValue as the wire carries it: model member order, binary as base64. */
 export function attributeValuesOutput(attrs: Readonly<Record<string, MessageAttributeValue>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [name, a] of Object.entries(attrs)) {
     const v: Record<string, unknown> = {};
     if (a.StringValue !== undefined) v.StringValue = a.StringValue;

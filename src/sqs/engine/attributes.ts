@@ -46,7 +46,8 @@ export const unknownAttribute = (name: string) => sqsError('InvalidAttributeName
 const invalidValue = (name: string) => sqsError('InvalidAttributeValue', `Invalid value for the parameter ${name}.`);
 
 export function isSettable(name: string, fifo: boolean): boolean {
-  return (name in INTEGER_RANGES || name in ENUMS || BOOLEANS.has(name) || FREE_TEXT.has(name)) && (fifo || !FIFO_ONLY.has(name));
+  // Own keys only: `constructor` or `__proto__` are not attributes because Object.prototype has them.
+  return (Object.hasOwn(INTEGER_RANGES, name) || Object.hasOwn(ENUMS, name) || BOOLEANS.has(name) || FREE_TEXT.has(name)) && (fifo || !FIFO_ONLY.has(name));
 }
 
 /** Checks one settable attribute and returns it in SQS's canonical form; throws SQS's error otherwise. */

@@ -7,7 +7,7 @@ import { encodeReceipt } from './receipt.js';
 /** Conversions between the engine's messages, the store's rows and what a receive hands out. */
 
 function storedAttributes(attrs: Record<string, MessageAttributeValue>): Record<string, StoredAttributeValue> {
-  const out: Record<string, StoredAttributeValue> = {};
+  const out = Object.create(null) as Record<string, StoredAttributeValue>;
   for (const [name, a] of Object.entries(attrs)) {
     out[name] = a.BinaryValue !== undefined
       ? { DataType: a.DataType, BinaryValue: a.BinaryValue.toString('base64') }
@@ -17,7 +17,7 @@ function storedAttributes(attrs: Record<string, MessageAttributeValue>): Record<
 }
 
 function liveAttributes(attrs: Record<string, StoredAttributeValue>): Record<string, MessageAttributeValue> {
-  const out: Record<string, MessageAttributeValue> = {};
+  const out = Object.create(null) as Record<string, MessageAttributeValue>;
   for (const [name, a] of Object.entries(attrs)) {
     out[name] = a.BinaryValue !== undefined
       ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue, 'base64') }
