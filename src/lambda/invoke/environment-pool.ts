@@ -115,7 +115,7 @@ export class EnvironmentPool {
     const p = this.pools.get(keyOf(fn));
     if (!p || env.state !== 'ready') return;
     p.warm = true;
-    if (this.closed || generation(fn) !== generation(p.fn)) {
+    if (this.closed || (fn !== p.fn && generation(fn) !== generation(p.fn))) {
       env.stop();
       this.scale(p);
       return;
@@ -162,7 +162,7 @@ export class EnvironmentPool {
     if (!p) {
       p = { fn, idle: [], waiters: [], starting: 0, all: new Set(), scaleTimer: undefined, warm: false };
       this.pools.set(key, p);
-    } else if (generation(p.fn) !== generation(fn)) {
+    } else if (p.fn !== fn && generation(p.fn) !== generation(fn)) {
       p.fn = fn;
       p.warm = false;
       for (const env of p.idle.splice(0)) env.stop();
