@@ -284,7 +284,8 @@ describe('UploadPartCopy and multipart listings', () => {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'copied' }));
     assert.equal(md5(Buffer.from(await got.Body!.transformToByteArray())), md5(Buffer.concat([source.subarray(0, 5 * MiB), source])));
     const { UploadId: u2 } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'c2' }));
-    await expectAwsError(s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: 'c2', UploadId: u2, PartNumber: 1, CopySource: copySource, CopySourceRange: `bytes=0-${source.length}` })), { name: 'InvalidRange', status: 416 });
+    await expectAwsError(s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: 'c2', UploadId: u2, PartNumber: 1, CopySource: copySource, CopySourceRange: `bytes=0-${source.length}` })),
+      { name: 'InvalidArgument', status: 400, message: `Range specified is not valid for source object of size: ${source.length}` });
     await expectAwsError(s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: 'c2', UploadId: u2, PartNumber: 1, CopySource: `${other}/missing` })), { name: 'NoSuchKey', status: 404 });
   });
 
@@ -466,7 +467,7 @@ describe('regions', () => {
       await expectAwsError(s3.send(new PutBucketNotificationConfigurationCommand({
         Bucket: bucket,
         NotificationConfiguration: { LambdaFunctionConfigurations: [{ LambdaFunctionArn: fnArn(fn), Events: ['s3:ObjectCreated:*'] }] },
-      })), { name: 'InvalidArgument', status: 400, message: 'Unable to validate the following destination configurations' });
+      })), { name: 'InvalidArgument', status: 400, message: 'The notification destination service region is not valid for the bucket location constraint' });
     } finally {
       lambda.destroy();
     }

@@ -57,7 +57,9 @@ function copyRange(value: string | undefined, size: number): { start: number; en
   }
   const start = Number(m[1]);
   const end = Number(m[2]);
-  if (end >= size) throw s3Error('InvalidRange', { RangeRequested: value, ActualObjectSize: size }, 'The requested range is not satisfiable');
+  if (end >= size) {
+    throw s3Error('InvalidArgument', { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: value }, `Range specified is not valid for source object of size: ${size}`);
+  }
   return { start, end };
 }
 

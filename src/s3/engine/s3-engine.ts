@@ -176,6 +176,7 @@ export class S3Engine {
    */
   async setNotification(name: string, config: NotificationConfigRecord, skipValidation: boolean, origin: EventOrigin): Promise<void> {
     const bucket = this.requireBucket(name);
+    checkDestinationRegions(bucket, config);
     if (!skipValidation) this.validateDestinations(bucket, config);
     const updated = { ...bucket, notification: config };
     await this.deps.store.putBucket(updated);
@@ -190,20 +191,12 @@ export class S3Engine {
 
   private validateDestinations(bucket: BucketRecord, config: NotificationConfigRecord): void {
     const failures: { arn: string; reason: string }[] = [];
-    // Destinations live in the bucket's region (S3 User Guide "Event notification destinations").
-    const regionOf = (arn: string) => arn.split(':')[3];
-    const elsewhere = (arn: string) => regionOf(arn) !== undefined && regionOf(arn) !== bucket.region;
     for (const t of config.lambda) {
-      if (elsewhere(t.arn)) {
-        failures.push({ arn: t.arn, reason: `The destination function is not in the bucket's region (${bucket.region})` });
-        continue;
-      }
       const outcome = this.deps.push.check(this.pushFor(bucket, t.arn));
       if (outcome !== 'accepted') failures.push({ arn: t.arn, reason: `Not authorized to invoke function [${t.arn}]` });
     }
     for (const t of config.queue) {
-      if (elsewhere(t.arn)) failures.push({ arn: t.arn, reason: `The destination queue is not in the bucket's region (${bucket.region})` });
-      else if (this.deps.queues && !this.deps.queues.queueByArn(t.arn)) failures.push({ arn: t.arn, reason: 'The destination queue does not exist' });
+      if (this.deps.queues && !this.deps.queues.queueByArn(t.arn)) failures.push({ arn: t.arn, reason: 'The destination queue does not exist' });
     }
     if (failures.length) {
       throw destinationsRejected(failures, s3Error('InvalidArgument', {}, 'Unable to validate the following destination configurations'));
@@ -457,6 +450,20 @@ export class S3Engine {
     }
     const [result] = await this.deps.queues!.send(queue, [{ body }], { senderId: 's3.amazonaws.com', batch: false });
     if (result instanceof AwsError) this.deps.log.warn({ queue: arn, err: result.message }, 's3 notification to a queue refused');
+  }
+}
+
+/**
+ * Notification destinations live in the bucket's region (S3 User Guide "Event notification destinations"); AWS
+ * refuses any other with this InvalidArgument, whether or not destination validation is skipped.
+ */
+function checkDestinationRegions(bucket: BucketRecord, config: NotificationConfigRecord): void {
+  for (const t of [...config.lambda, ...config.queue, ...config.topic]) {
+    const region = t.arn.split(':')[3];
+    if (region !== undefined && region !== bucket.region) {
+      throw s3Error('InvalidArgument', { ArgumentName: t.arn, ArgumentValue: region },
+        'The notification destination service region is not valid for the bucket location constraint');
+    }
   }
 }
 
