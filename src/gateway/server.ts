@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AwsError, isAwsError } from '../core/errors.js';
 import { newRequestId } from '../core/ids.js';
 import type { ApiRequest, Caller } from './request.js';
-import { credentialScope } from './sigv4.js';
+import { credentialScope, sigV2AccessKey } from './sigv4.js';
 
 export type ServiceHandler = (api: ApiRequest) => Promise<void>;
 
@@ -66,7 +66,8 @@ async function dispatch(opts: GatewayOptions, req: IncomingMessage, res: ServerR
     return;
   }
   const scope = credentialScope(req, query);
-  const service = opts.services.find((s) => s.accepts(req, path, scope?.service));
+  const v2Key = scope ? undefined : sigV2AccessKey(req, query);
+  const service = opts.services.find((s) => s.accepts(req, path, scope?.service ?? (v2Key ? 's3' : undefined)));
   const requestId = newRequestId();
   if (!service) {
     req.resume();
@@ -75,7 +76,7 @@ async function dispatch(opts: GatewayOptions, req: IncomingMessage, res: ServerR
     return;
   }
   const caller: Caller = { account: opts.defaultAccount, region: scope?.region ?? opts.defaultRegion };
-  if (scope) caller.accessKeyId = scope.accessKeyId;
+  if (scope ?? v2Key) caller.accessKeyId = scope?.accessKeyId ?? v2Key;
   const api: ApiRequest = {
     req, res, method: req.method ?? 'GET', path, query, requestId, caller, origin: `http://${req.headers.host ?? 'localhost'}`,
   };

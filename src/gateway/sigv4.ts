@@ -19,3 +19,15 @@ export function credentialScope(req: IncomingMessage, query: URLSearchParams | u
   if (!m) return undefined;
   return { accessKeyId: m[1]!, date: m[2]!, region: m[3]!, service: m[4]! };
 }
+
+/**
+ * The access key of a SigV2-signed request (`Authorization: AWS <key>:<signature>`, or S3's presigned query
+ * `AWSAccessKeyId=…&Signature=…&Expires=…`); only S3 still takes SigV2, so such requests belong to S3. The query
+ * protocols' own SigV2 (`SignatureVersion=2`) is not this.
+ */
+export function sigV2AccessKey(req: IncomingMessage, query: URLSearchParams | undefined): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth !== undefined) return /^AWS ([^:\s]+):\S+$/.exec(auth)?.[1];
+  if (query?.has('AWSAccessKeyId') && query.has('Signature') && !query.has('SignatureVersion')) return query.get('AWSAccessKeyId')!;
+  return undefined;
+}

@@ -26,6 +26,13 @@ const TABLE: Readonly<Record<string, readonly [status: number, message: string]>
   IncompleteBody: [400, 'You did not provide the number of bytes specified by the Content-Length HTTP header'],
   MissingContentLength: [411, 'You must provide the Content-Length HTTP header.'],
   NoSuchLifecycleConfiguration: [404, 'The lifecycle configuration does not exist'],
+  PermanentRedirect: [301, 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.'],
+  AccessDenied: [403, 'Access Denied'],
+  RequestTimeout: [400, 'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.'],
+  InvalidURI: [400, 'Couldn\'t parse the specified URI.'],
+  KeyTooLongError: [400, 'Your key is too long'],
+  MetadataTooLarge: [400, 'Your metadata headers exceed the maximum allowed metadata size'],
+  InvalidLocationConstraint: [400, 'The specified location-constraint is not valid'],
   InternalError: [500, 'We encountered an internal error. Please try again.'],
 };
 

@@ -1,5 +1,6 @@
 // S3 through the real AWS CLI against a spawned `lambkin start`, as a user drives it: `aws s3 mb/cp/ls/sync/rm/rb`
-// (path-style addressing, botocore's encoding-type=url listings, a multipart upload over the CLI's 8 MB threshold),
+// (path-style addressing, botocore's encoding-type=url listings, a multipart upload over the CLI's 8 MB threshold and
+// bucket-to-bucket copies of it through UploadPartCopy),
 // `aws s3api` range gets, errors, and `put-bucket-notification-configuration` with and without the function's
 // permission, then an upload whose event reaches the function.
 import assert from 'node:assert/strict';
@@ -82,6 +83,22 @@ describe('AWS CLI: S3 against `lambkin start`', () => {
     assert.match(head.ETag, /^"[0-9a-f]{32}-2"$/, 'two parts of the CLI\'s 8 MB chunks');
     await ok(['s3', 'cp', `s3://${bucket}/big.bin`, 'big-back.bin']);
     assert.equal(md5(fs.readFileSync(path.join(work, 'big-back.bin'))), md5(data));
+  });
+
+  test('cp and sync bucket to bucket copy an object over 8 MB (UploadPartCopy)', async () => {
+    const data = fs.readFileSync(path.join(work, 'big.bin'));
+    const target = `${bucket}-copy`;
+    await ok(['s3', 'mb', `s3://${target}`]);
+    await ok(['s3', 'cp', `s3://${bucket}/big.bin`, `s3://${target}/copied.bin`]);
+    const head = (await ok(['s3api', 'head-object', '--bucket', target, '--key', 'copied.bin'])).json;
+    assert.equal(head.ContentLength, data.length);
+    assert.match(head.ETag, /^"[0-9a-f]{32}-2"$/, 'copied in parts');
+    await ok(['s3', 'cp', `s3://${target}/copied.bin`, 'copied-back.bin']);
+    assert.equal(md5(fs.readFileSync(path.join(work, 'copied-back.bin'))), md5(data));
+    await ok(['s3', 'sync', `s3://${bucket}`, `s3://${target}/mirror`, '--exclude', '*', '--include', 'big.bin']);
+    await ok(['s3', 'cp', `s3://${target}/mirror/big.bin`, 'mirrored.bin']);
+    assert.equal(md5(fs.readFileSync(path.join(work, 'mirrored.bin'))), md5(data));
+    await ok(['s3', 'rb', '--force', `s3://${target}`]);
   });
 
   test('s3api get-object with --range writes the bytes asked for', async () => {

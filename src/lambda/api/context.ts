@@ -19,8 +19,11 @@ export type MappingQueues = Pick<QueueService, 'queueByArn' | 'getAttributes'>;
 
 /** Where CreateFunction / UpdateFunctionCode read `S3Bucket` + `S3Key` code from: lambkin's own object store. */
 export interface CodeObjects {
-  /** Rejects with S3's NoSuchBucket / NoSuchKey AwsError when the object is missing. */
-  readObject(bucket: string, key: string, maxBytes: number): Promise<Buffer>;
+  /**
+   * Rejects with S3's NoSuchBucket / NoSuchKey AwsError when the object is missing, PermanentRedirect when the
+   * bucket is not in `region`.
+   */
+  readObject(bucket: string, key: string, maxBytes: number, region?: string): Promise<Buffer>;
 }
 
 /** What the Lambda API handlers work with. */

@@ -34,14 +34,14 @@ function decodeZip(value: unknown, field: string): Buffer {
 }
 
 /** The deployment package: inline (`ZipFile`) or an object in lambkin's S3 (`S3Bucket` + `S3Key`). */
-async function codeFrom(deps: LambdaDeps, body: Record<string, unknown>, fieldPrefix: string): Promise<Buffer> {
+async function codeFrom(deps: LambdaDeps, body: Record<string, unknown>, fieldPrefix: string, region: string): Promise<Buffer> {
   if (body.ZipFile !== undefined) return decodeZip(body.ZipFile, `${fieldPrefix}ZipFile`);
-  if (body.S3Bucket !== undefined || body.S3Key !== undefined) return codeFromS3(deps, body, fieldPrefix);
+  if (body.S3Bucket !== undefined || body.S3Key !== undefined) return codeFromS3(deps, body, fieldPrefix, region);
   if (body.ImageUri !== undefined) throw invalidParameter('Container image functions are not supported by lambkin.');
   throw invalidParameter('Please provide a source for function code.');
 }
 
-async function codeFromS3(deps: LambdaDeps, body: Record<string, unknown>, fieldPrefix: string): Promise<Buffer> {
+async function codeFromS3(deps: LambdaDeps, body: Record<string, unknown>, fieldPrefix: string, region: string): Promise<Buffer> {
   const bucket = body.S3Bucket;
   const key = body.S3Key;
   if (typeof bucket !== 'string' || typeof key !== 'string') {
@@ -52,7 +52,7 @@ async function codeFromS3(deps: LambdaDeps, body: Record<string, unknown>, field
     throw invalidParameter('S3ObjectVersion is not supported by lambkin: its buckets are not versioned. Omit it to use the current object.');
   }
   try {
-    const zip = await deps.codeObjects.readObject(bucket, key, MAX_UNZIPPED_BYTES);
+    const zip = await deps.codeObjects.readObject(bucket, key, MAX_UNZIPPED_BYTES, region);
     if (zip.length === 0) throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
     return zip;
   } catch (err) {
@@ -79,7 +79,7 @@ export const createFunction: LambdaHandler = async (api, _params, deps) => {
     throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
   }
   if (input.Publish) throw invalidParameter('Publishing versions is not supported by lambkin yet.');
-  const zip = await codeFrom(deps, input.Code!, 'Code.');
+  const zip = await codeFrom(deps, input.Code!, 'Code.', ref.scope.region);
   const record = await deps.functions.create(ref.scope, { ...input, name: ref.name, zip, tags: validTags(input.Tags) });
   sendJson(api.res, api.requestId, 201, functionConfiguration(record));
 };
@@ -126,7 +126,7 @@ export const updateFunctionCode: LambdaHandler = async (api, [raw], deps) => {
   const ref = resolveFunctionRef(api.caller, raw!, undefined, false);
   deps.functions.require(ref.scope, ref.name);
   if (body.Publish) throw invalidParameter('Publishing versions is not supported by lambkin yet.');
-  const zip = await codeFrom(deps, body, '');
+  const zip = await codeFrom(deps, body, '', ref.scope.region);
   const revision = body.RevisionId as string | undefined;
   if (body.DryRun) {
     await deps.functions.code.put(zip);

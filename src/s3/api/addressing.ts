@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { s3Error } from '../errors.js';
 
 /** The bucket and key a request addresses; '' when it names none. */
 export interface S3Address {
@@ -7,11 +8,12 @@ export interface S3Address {
   virtualHost: boolean;
 }
 
+/** A path whose percent-escapes are not UTF-8 is S3's 400 InvalidURI. */
 function decode(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    return raw;
+    throw s3Error('InvalidURI', { URI: raw }, 'Couldn\'t parse the specified URI.');
   }
 }
 

@@ -1,11 +1,12 @@
 import { isIP } from 'node:net';
 import { readBody } from '../../gateway/request.js';
-import { parseXmlPayload, sendEmpty, sendRestXml, xmlDocument } from '../../gateway/protocols/rest-xml.js';
+import { sendEmpty, sendRestXml, xmlDocument } from '../../gateway/protocols/rest-xml.js';
 import { canonicalId } from '../engine/s3-engine.js';
 import { NOTIFICATION_LISTS, notificationXmlContent, parseNotificationConfig } from '../engine/notification-config.js';
 import { s3Error } from '../errors.js';
 import { eventOrigin, idHeaders, type S3Handler, type S3Request } from './context.js';
 import { headerOf, isoDate } from './object-headers.js';
+import { CREATE_BUCKET_SHAPE, NOTIFICATION_SHAPE, parseS3Document } from './xml-schema.js';
 
 /** Bucket configuration documents are small; anything bigger is not one. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -27,15 +28,30 @@ export function checkBucketName(name: string): void {
   if (!ok) throw s3Error('InvalidBucketName', { BucketName: name });
 }
 
+/** The regions a LocationConstraint may name (the model's BucketLocationConstraint, `us-east-1` excluded: AWS wants none there). */
+const LOCATION_CONSTRAINTS: ReadonlySet<string> = new Set([
+  'af-south-1', 'ap-east-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2', 'ap-southeast-1',
+  'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ca-central-1', 'ca-west-1', 'cn-north-1',
+  'cn-northwest-1', 'EU', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2',
+  'eu-west-3', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1', 'sa-east-1', 'us-east-2', 'us-gov-east-1',
+  'us-gov-west-1', 'us-west-1', 'us-west-2',
+]);
+
+function locationRegion(constraint: string): string {
+  if (!LOCATION_CONSTRAINTS.has(constraint)) {
+    throw s3Error('InvalidLocationConstraint', { LocationConstraint: constraint }, 'The specified location-constraint is not valid');
+  }
+  return constraint === 'EU' ? 'eu-west-1' : constraint;
+}
+
 export const createBucket: S3Handler = async (r) => {
   checkBucketName(r.bucket);
   const body = await readConfigBody(r);
   let region = r.api.caller.region;
   if (body.length > 0) {
-    const doc = parseXmlPayload(body, []);
-    const config = doc.CreateBucketConfiguration as Record<string, unknown> | undefined;
-    const constraint = config?.LocationConstraint;
-    if (typeof constraint === 'string' && constraint !== '') region = constraint === 'EU' ? 'eu-west-1' : constraint;
+    const config = parseS3Document(body, 'CreateBucketConfiguration', CREATE_BUCKET_SHAPE, []);
+    const constraint = config.LocationConstraint;
+    if (typeof constraint === 'string' && constraint !== '') region = locationRegion(constraint);
   }
   const bucket = await r.deps.engine.createBucket(r.api.caller.account, r.bucket, region);
   sendEmpty(r.api.res, 200, { ...idHeaders(r), Location: `/${bucket.name}`, 'x-amz-bucket-arn': `arn:aws:s3:::${bucket.name}` });
@@ -89,7 +105,7 @@ export const getBucketVersioning: S3Handler = async (r) => {
 export const putBucketNotification: S3Handler = async (r) => {
   r.deps.engine.requireBucket(r.bucket);
   const body = await readConfigBody(r);
-  const config = parseNotificationConfig(parseXmlPayload(body, NOTIFICATION_LISTS));
+  const config = parseNotificationConfig({ NotificationConfiguration: parseS3Document(body, 'NotificationConfiguration', NOTIFICATION_SHAPE, NOTIFICATION_LISTS) });
   const skip = (headerOf(r.api.req, 'x-amz-skip-destination-validation') ?? '').toLowerCase() === 'true';
   await r.deps.engine.setNotification(r.bucket, config, skip, eventOrigin(r));
   sendEmpty(r.api.res, 200, idHeaders(r));

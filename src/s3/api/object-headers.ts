@@ -7,6 +7,7 @@ import { storedContentEncoding } from './request-body.js';
 /** Representation headers S3 stores with an object and returns on GET and HEAD. */
 const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-language', 'expires'] as const;
 const META_PREFIX = 'x-amz-meta-';
+const MAX_METADATA_BYTES = 2048;
 /** S3's type for an object stored without one. */
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 
@@ -25,6 +26,11 @@ export function attributesFrom(req: IncomingMessage): ObjectAttributes {
   for (const name of STORED_HEADERS) {
     const v = headerOf(req, name);
     if (v !== undefined) headers[name] = v;
+  }
+  // User metadata: at most 2 KB, keys and values counted in UTF-8 (S3 User Guide "Working with object metadata").
+  const metadataBytes = Object.entries(metadata).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (metadataBytes > MAX_METADATA_BYTES) {
+    throw s3Error('MetadataTooLarge', { Size: metadataBytes, MaxSizeAllowed: MAX_METADATA_BYTES }, 'Your metadata headers exceed the maximum allowed metadata size');
   }
   const encoding = storedContentEncoding(req);
   if (encoding) headers['content-encoding'] = encoding;

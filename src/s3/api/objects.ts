@@ -2,20 +2,21 @@ import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { readBody } from '../../gateway/request.js';
-import { parseXmlPayload, sendEmpty, sendRestXml, xmlDocument } from '../../gateway/protocols/rest-xml.js';
+import { sendEmpty, sendRestXml, xmlDocument } from '../../gateway/protocols/rest-xml.js';
 import type { XmlElement } from '../../gateway/protocols/query.js';
 import type { ObjectRecord } from '../../store/store.js';
 import { noSuchKey, s3Error } from '../errors.js';
 import { eventOrigin, idHeaders, type S3Handler, type S3Request } from './context.js';
 import { attributesFrom, checkConditions, headerOf, isoDate, objectHeaders, parseRange, quoted } from './object-headers.js';
 import { receiveObjectBody } from './request-body.js';
+import { DELETE_SHAPE, parseS3Document } from './xml-schema.js';
 
 /** S3's largest single PUT (S3 User Guide "Uploading objects"). */
 const MAX_PUT_BYTES = 5 * 1024 ** 3;
 /** DeleteObjects takes at most 1,000 keys; its XML stays well under this. */
 const MAX_DELETE_BODY_BYTES = 2 * 1024 * 1024;
 
-function checkKey(r: S3Request): void {
+export function checkKey(r: S3Request): void {
   if (Buffer.byteLength(r.key) > 1024) throw s3Error('KeyTooLongError', { Key: r.key }, 'Your key is too long');
 }
 
@@ -44,11 +45,12 @@ export const putObject: S3Handler = async (r) => {
   checkKey(r);
   r.deps.engine.requireBucket(r.bucket);
   checkPutSize(r);
+  const attrs = attributesFrom(r.api.req);
   const file = await receiveObjectBody(r.api.req, r.deps.engine.files);
   let record: ObjectRecord;
   try {
     await checkPutConditions(r);
-    record = await r.deps.engine.putObject(r.bucket, r.key, file, attributesFrom(r.api.req), 'ObjectCreated:Put', eventOrigin(r));
+    record = await r.deps.engine.putObject(r.bucket, r.key, file, attrs, 'ObjectCreated:Put', eventOrigin(r));
   } catch (err) {
     r.deps.engine.files.discard(file);
     throw err;
@@ -96,9 +98,16 @@ export const headObject: S3Handler = async (r) => {
   r.api.res.end();
 };
 
-/** `x-amz-copy-source: [/]<bucket>/<key>[?versionId=…]`, URL-encoded (other-services.md §1.2). */
-function copySource(value: string): { bucket: string; key: string } {
-  const [path] = value.split('?');
+/**
+ * `x-amz-copy-source: [/]<bucket>/<key>[?versionId=…]`, URL-encoded (other-services.md §1.2). Buckets are not
+ * versioned: only the `null` version exists.
+ */
+export function copySource(value: string): { bucket: string; key: string } {
+  const [path, query] = value.split('?');
+  const versionId = new URLSearchParams(query ?? '').get('versionId');
+  if (versionId !== null && versionId !== 'null') {
+    throw s3Error('InvalidArgument', { ArgumentName: 'versionId', ArgumentValue: versionId }, 'Invalid version id specified');
+  }
   let decoded: string;
   try {
     decoded = decodeURIComponent(path!.replace(/^\//, ''));
@@ -113,7 +122,7 @@ function copySource(value: string): { bucket: string; key: string } {
 }
 
 /** CopyObject's source preconditions (`x-amz-copy-source-if-*`) answer 412 when they fail. */
-function checkCopyConditions(r: S3Request, src: ObjectRecord): void {
+export function checkCopyConditions(r: S3Request, src: ObjectRecord): void {
   const h = (n: string) => headerOf(r.api.req, `x-amz-copy-source-if-${n}`);
   const modified = Math.floor(src.lastModifiedMs / 1000);
   const fail = (condition: string) => s3Error('PreconditionFailed', { Condition: `x-amz-copy-source-If-${condition}` });
@@ -167,8 +176,7 @@ export const deleteObjects: S3Handler = async (r) => {
   const body = await readBody(r.api.req, MAX_DELETE_BODY_BYTES, () => s3Error('MalformedXML'));
   const md5 = headerOf(r.api.req, 'content-md5');
   if (md5 !== undefined && createHash('md5').update(body).digest('base64') !== md5) throw s3Error('BadDigest');
-  const doc = parseXmlPayload(body, ['Object']).Delete as Record<string, unknown> | undefined;
-  if (!doc || typeof doc !== 'object') throw s3Error('MalformedXML');
+  const doc = parseS3Document(body, 'Delete', DELETE_SHAPE, ['Object']);
   const objects = ((doc.Object as unknown[] | undefined) ?? []).map((o) => (o as Record<string, unknown>)?.Key);
   if (objects.length === 0 || objects.length > 1000 || objects.some((k) => typeof k !== 'string' || k === '')) throw s3Error('MalformedXML');
   const quiet = String(doc.Quiet ?? 'false').toLowerCase() === 'true';

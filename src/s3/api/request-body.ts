@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { ObjectFiles, WrittenFile } from '../engine/object-files.js';
 import { s3Error } from '../errors.js';
+import { CHECKSUM_ALGORITHMS, CHECKSUM_NAMES, ChecksumMeter, type ChecksumAlgorithm } from './checksums.js';
 
 const MAX_LINE = 8192;
 const CR = 13;
@@ -93,10 +94,32 @@ export function storedContentEncoding(req: IncomingMessage): string | undefined 
   return parts.length ? parts.join(', ') : undefined;
 }
 
+/** The `x-amz-content-sha256` values S3 accepts besides a hex SHA-256. */
+const CONTENT_SHA256_KEYWORDS: ReadonlySet<string> = new Set([
+  'UNSIGNED-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+  'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD', 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER',
+]);
+
+/** A present `x-amz-content-sha256` must be one of S3's keywords or 64 hex digits (400 InvalidArgument otherwise). */
+export function checkContentSha256(req: IncomingMessage): void {
+  const sha = header(req, 'x-amz-content-sha256');
+  if (sha === undefined || CONTENT_SHA256_KEYWORDS.has(sha) || /^[0-9a-fA-F]{64}$/.test(sha)) return;
+  throw s3Error('InvalidArgument', { ArgumentName: 'x-amz-content-sha256', ArgumentValue: sha },
+    'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, '
+    + 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, '
+    + 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.');
+}
+
+/** The checksums a request declares: `x-amz-checksum-<alg>` headers and the `x-amz-trailer` it announces. */
+function declaredChecksums(req: IncomingMessage): ChecksumAlgorithm[] {
+  const trailer = (header(req, 'x-amz-trailer') ?? '').toLowerCase().split(',').map((t) => t.trim());
+  return CHECKSUM_ALGORITHMS.filter((a) => req.headers[`x-amz-checksum-${a}`] !== undefined || trailer.includes(`x-amz-checksum-${a}`));
+}
+
 /**
  * Streams the request's object bytes (decoded when aws-chunked) into a synced temporary file, then checks them
- * against `x-amz-decoded-content-length`, `Content-MD5` and a hex `x-amz-content-sha256`. A failed check discards
- * the file and raises S3's error.
+ * against `x-amz-decoded-content-length`, `Content-MD5`, a hex `x-amz-content-sha256` and the declared
+ * `x-amz-checksum-*` values (header or trailer). A failed check discards the file and raises S3's error.
  */
 export async function receiveObjectBody(req: IncomingMessage, files: ObjectFiles): Promise<WrittenFile> {
   const md5Header = header(req, 'content-md5');
@@ -105,10 +128,24 @@ export async function receiveObjectBody(req: IncomingMessage, files: ObjectFiles
     req.resume();
     throw s3Error('InvalidDigest', { 'Content-MD5': md5Header });
   }
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+    req.resume();
+    throw s3Error('MissingContentLength');
+  }
   const chunked = isAwsChunked(req);
-  const file = await files.write(req, chunked ? new AwsChunkedDecoder() : undefined);
+  const decoder = chunked ? new AwsChunkedDecoder() : undefined;
+  const algorithms = declaredChecksums(req);
+  const checksums = algorithms.length ? new ChecksumMeter(algorithms) : undefined;
+  const file = await files.write(req, [decoder, checksums].filter((t) => t !== undefined));
   try {
     checkBody(req, file, chunked, expectedMd5);
+    for (const alg of algorithms) {
+      const expected = header(req, `x-amz-checksum-${alg}`) ?? decoder?.trailers[`x-amz-checksum-${alg}`];
+      if (expected === undefined) continue;
+      if (expected !== checksums!.value(alg)) {
+        throw s3Error('BadDigest', {}, `The ${CHECKSUM_NAMES[alg]} you specified did not match the calculated checksum.`);
+      }
+    }
   } catch (err) {
     files.discard(file);
     throw err;

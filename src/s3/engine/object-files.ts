@@ -47,8 +47,8 @@ export class ObjectFiles {
     return path.join(this.objects, id);
   }
 
-  /** Streams `source` (through `via`, if given) into a new temporary file and syncs it. */
-  async write(source: Readable | AsyncIterable<Buffer>, via?: Transform): Promise<WrittenFile> {
+  /** Streams `source` (through the `via` transforms, in order) into a new temporary file and syncs it. */
+  async write(source: Readable | AsyncIterable<Buffer>, via: readonly Transform[] = []): Promise<WrittenFile> {
     const id = randomBytes(16).toString('hex');
     const tmpPath = path.join(this.tmp, id);
     const meter = new Meter();
@@ -56,11 +56,14 @@ export class ObjectFiles {
     const sink = fs.createWriteStream(tmpPath, { flags: 'wx', mode: 0o600, flush: true });
     const closed = new Promise<void>((resolve) => sink.once('close', () => resolve()));
     try {
-      await (via ? pipeline(source, via, meter, sink) : pipeline(source, meter, sink));
+      await (pipeline as (...streams: unknown[]) => Promise<void>)(source, ...via, meter, sink);
       await closed;
     } catch (err) {
+      // The stream opens its file asynchronously: remove it only once the stream has closed, or an early failure
+      // (a bad body before the open finished) would leave the file behind.
       sink.destroy();
-      fs.rmSync(tmpPath, { force: true });
+      await closed;
+      await fs.promises.rm(tmpPath, { force: true });
       throw err;
     }
     return { id, tmpPath, size: meter.size, md5: meter.md5.digest(), sha256: meter.sha256.digest() };

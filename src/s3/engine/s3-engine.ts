@@ -62,6 +62,36 @@ function prefixSuccessor(prefix: string): string {
 const PAGE = 1000;
 
 /**
+ * One holder at a time per multipart upload: completion, abort and a part's commit take turns, so a completion never
+ * reads a part file that an abort, a bucket deletion or a part overwrite removes meanwhile.
+ */
+class UploadLocks {
+  private readonly tails = new Map<string, { bucket: string; tail: Promise<void> }>();
+
+  async run<T>(uploadId: string, bucket: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(uploadId)?.tail ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = prev.then(() => mine);
+    this.tails.set(uploadId, { bucket, tail });
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.tails.get(uploadId)?.tail === tail) this.tails.delete(uploadId);
+    }
+  }
+
+  /** The holds (and waits) on uploads of `bucket`; none when it is idle. */
+  held(bucket: string): Promise<void>[] {
+    return [...this.tails.values()].filter((t) => t.bucket === bucket).map((t) => t.tail);
+  }
+}
+
+/**
  * S3 semantics over the store and the object files: buckets (cached), objects, multipart uploads and event
  * notifications. Bytes reach their final place before the record that names them commits; the events of a change
  * are accepted (durably) before the change is acknowledged.
@@ -69,6 +99,7 @@ const PAGE = 1000;
 export class S3Engine {
   private readonly buckets = new Map<string, BucketRecord>();
   private readonly sequencers = new Sequencers();
+  private readonly uploadLocks = new UploadLocks();
   readonly files: ObjectFiles;
 
   private constructor(private readonly deps: S3EngineDeps) {
@@ -81,6 +112,11 @@ export class S3Engine {
     const removed = engine.files.removeLeftovers(await deps.store.fileIds());
     if (removed) deps.log.info({ files: removed }, 's3: removed object files that no record names');
     return engine;
+  }
+
+  /** The engine's clock (milliseconds since the epoch). */
+  now(): number {
+    return this.deps.clock.now();
   }
 
   // ---- buckets -------------------------------------------------------------------------------------------------
@@ -114,6 +150,12 @@ export class S3Engine {
   }
 
   async deleteBucket(name: string): Promise<void> {
+    // Completions and aborts in flight finish first; those that start later find no bucket. (No await between the
+    // last look at the locks and the cache removal below.)
+    for (let held = this.uploadLocks.held(name); held.length; held = this.uploadLocks.held(name)) {
+      this.requireBucket(name);
+      await Promise.all(held);
+    }
     const bucket = this.requireBucket(name);
     // Out of the cache first (writes check it just before they commit), and the emptiness check and the delete in
     // one transaction: no object can be committed into a bucket that is going.
@@ -134,6 +176,7 @@ export class S3Engine {
    */
   async setNotification(name: string, config: NotificationConfigRecord, skipValidation: boolean, origin: EventOrigin): Promise<void> {
     const bucket = this.requireBucket(name);
+    checkDestinationRegions(bucket, config);
     if (!skipValidation) this.validateDestinations(bucket, config);
     const updated = { ...bucket, notification: config };
     await this.deps.store.putBucket(updated);
@@ -271,8 +314,15 @@ export class S3Engine {
     return truncated ? { entries, truncated, next: cursor } : { entries, truncated };
   }
 
-  /** The whole object in memory: only for Lambda code packages (CreateFunction from S3Bucket/S3Key). */
-  async readObject(bucket: string, key: string, maxBytes: number): Promise<Buffer> {
+  /**
+   * The whole object in memory: only for Lambda code packages (CreateFunction from S3Bucket/S3Key). A reader in
+   * another `region` than the bucket's gets S3's PermanentRedirect.
+   */
+  async readObject(bucket: string, key: string, maxBytes: number, region?: string): Promise<Buffer> {
+    const home = this.requireBucket(bucket).region;
+    if (region !== undefined && home !== region) {
+      throw s3Error('PermanentRedirect', { Bucket: bucket, Endpoint: `s3.${home}.amazonaws.com` }, `The bucket is in this region: ${home}. Please use this region to retry the request`);
+    }
     const { record, fh } = await this.openObject(bucket, key);
     try {
       if (record.size > maxBytes) throw s3Error('EntityTooLarge', { ProposedSize: record.size, MaxSizeAllowed: maxBytes });
@@ -305,7 +355,8 @@ export class S3Engine {
     const part: PartRecord = {
       uploadId: upload.uploadId, partNumber, size: file.size, etag: file.md5.toString('hex'), fileId: file.id, lastModifiedMs: this.deps.clock.now(),
     };
-    const replaced = await this.deps.store.putPart(part);
+    // Under the upload's lock: a completion reading the part this one replaces keeps its file.
+    const replaced = await this.uploadLocks.run(upload.uploadId, upload.bucket, () => this.deps.store.putPart(part));
     if (replaced === 'no-upload') {
       this.files.remove(file.id);
       throw noSuchUpload(upload.uploadId);
@@ -329,6 +380,15 @@ export class S3Engine {
    * integrity").
    */
   async completeUpload(upload: UploadRecord, requested: { partNumber: number; etag: string }[], origin: EventOrigin): Promise<ObjectRecord> {
+    // One completion, abort or bucket deletion at a time; whoever comes second finds the upload (or bucket) gone.
+    return this.uploadLocks.run(upload.uploadId, upload.bucket, async () => {
+      this.requireBucket(upload.bucket);
+      if (!(await this.deps.store.getUpload(upload.uploadId))) throw noSuchUpload(upload.uploadId);
+      return this.completeLocked(upload, requested, origin);
+    });
+  }
+
+  private async completeLocked(upload: UploadRecord, requested: { partNumber: number; etag: string }[], origin: EventOrigin): Promise<ObjectRecord> {
     const chosen = checkPartList(await this.deps.store.parts(upload.uploadId), requested);
     const md5s = createHash('md5');
     for (const p of chosen) md5s.update(Buffer.from(p.etag, 'hex'));
@@ -352,7 +412,11 @@ export class S3Engine {
   }
 
   async abortUpload(upload: UploadRecord): Promise<void> {
-    for (const p of await this.deps.store.deleteUpload(upload.uploadId)) this.files.remove(p.fileId);
+    await this.uploadLocks.run(upload.uploadId, upload.bucket, async () => {
+      this.requireBucket(upload.bucket);
+      if (!(await this.deps.store.getUpload(upload.uploadId))) throw noSuchUpload(upload.uploadId);
+      for (const p of await this.deps.store.deleteUpload(upload.uploadId)) this.files.remove(p.fileId);
+    });
   }
 
   // ---- notifications -------------------------------------------------------------------------------------------
@@ -386,6 +450,20 @@ export class S3Engine {
     }
     const [result] = await this.deps.queues!.send(queue, [{ body }], { senderId: 's3.amazonaws.com', batch: false });
     if (result instanceof AwsError) this.deps.log.warn({ queue: arn, err: result.message }, 's3 notification to a queue refused');
+  }
+}
+
+/**
+ * Notification destinations live in the bucket's region (S3 User Guide "Event notification destinations"); AWS
+ * refuses any other with this InvalidArgument, whether or not destination validation is skipped.
+ */
+function checkDestinationRegions(bucket: BucketRecord, config: NotificationConfigRecord): void {
+  for (const t of [...config.lambda, ...config.queue, ...config.topic]) {
+    const region = t.arn.split(':')[3];
+    if (region !== undefined && region !== bucket.region) {
+      throw s3Error('InvalidArgument', { ArgumentName: t.arn, ArgumentValue: region },
+        'The notification destination service region is not valid for the bucket location constraint');
+    }
   }
 }
 
