@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { XMLBuilder } from 'fast-xml-parser';
+import { xmlBuilder } from './xml.js';
 import type { AwsError } from '../../core/errors.js';
 
 /**
@@ -23,25 +23,6 @@ export function queryParams(query: URLSearchParams, body: Buffer): Map<string, s
   return params;
 }
 
-const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#xD;' };
-
-/**
- * Text and attribute escaping, done here rather than by the builder's entity table so CR is covered too: XML
- * parsers turn a literal CR (and CRLF) into LF, which would change message bodies and break their MD5s, so SQS
- * sends CR as a character reference, and so do we.
- */
-function escapeXml(_name: string, value: unknown): string {
-  return String(value).replace(/[&<>"'\r]/g, (c) => XML_ESCAPES[c]!);
-}
-
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  suppressEmptyNode: true,
-  processEntities: false,
-  tagValueProcessor: escapeXml,
-  attributeValueProcessor: escapeXml,
-});
 
 const DECLARATION = '<?xml version="1.0"?>';
 
@@ -50,7 +31,7 @@ export function queryResponseXml(action: string, namespace: string, requestId: s
   const response: XmlElement = { '@_xmlns': namespace };
   if (result) response[`${action}Result`] = result;
   response.ResponseMetadata = { RequestId: requestId };
-  return DECLARATION + builder.build({ [`${action}Response`]: response });
+  return DECLARATION + xmlBuilder.build({ [`${action}Response`]: response });
 }
 
 export interface QueryErrorBody {
@@ -62,7 +43,7 @@ export interface QueryErrorBody {
 
 export function queryErrorXml(namespace: string, requestId: string, e: QueryErrorBody): string {
   const error: XmlElement = { Type: e.type, Code: e.code, Message: e.message, Detail: '' };
-  return DECLARATION + builder.build({ ErrorResponse: { '@_xmlns': namespace, Error: error, RequestId: requestId } });
+  return DECLARATION + xmlBuilder.build({ ErrorResponse: { '@_xmlns': namespace, Error: error, RequestId: requestId } });
 }
 
 export function sendXml(res: ServerResponse, requestId: string, status: number, xml: string, headers: Record<string, string> = {}): void {

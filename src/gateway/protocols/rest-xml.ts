@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { AwsError } from '../../core/errors.js';
 import type { XmlElement } from './query.js';
+import { XML_DECLARATION, xmlBuilder } from './xml.js';
 
 /**
  * REST-XML (S3): the operation is named by method, path and query flags; input is headers, query and an XML
@@ -10,28 +11,10 @@ import type { XmlElement } from './query.js';
  */
 export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
-const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#xD;' };
-
-/** CR as a character reference, as S3 does, so a key with a CR survives an XML parser's newline normalisation. */
-function escapeXml(_name: string, value: unknown): string {
-  return String(value).replace(/[&<>"'\r]/g, (c) => XML_ESCAPES[c]!);
-}
-
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  suppressEmptyNode: true,
-  processEntities: false,
-  tagValueProcessor: escapeXml,
-  attributeValueProcessor: escapeXml,
-});
-
-const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
-
 /** `<root xmlns="...">…</root>` with the XML declaration. */
 export function xmlDocument(root: string, content: XmlElement, namespace: string | null = S3_NAMESPACE): string {
   const element: XmlElement = namespace ? { '@_xmlns': namespace, ...content } : content;
-  return DECLARATION + builder.build({ [root]: element });
+  return XML_DECLARATION + xmlBuilder.build({ [root]: element });
 }
 
 export function sendRestXml(res: ServerResponse, status: number, xml: string, headers: Record<string, string | number> = {}): void {
