@@ -10,6 +10,7 @@ import type { HttpApi } from './apigw/engine/http-api.js';
 import { LambdaIntegration } from './apigw/engine/lambda-integration.js';
 import type { RestApi } from './apigw/engine/rest-api.js';
 import { executeApiFront } from './apigw/front/execute-api.js';
+import { TemplateRunner } from './apigw/engine/template-runner.js';
 import { systemClock } from './core/clock.js';
 import { sendRestJsonError } from './gateway/protocols/rest-json.js';
 import { createGateway } from './gateway/server.js';
@@ -149,6 +150,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     rules: eventRules, gate: push, timeline: scheduleTimeline, log: logger,
     pendingRequestIds: async () => new Set((await store.asyncEvents.all()).map((e) => e.requestId)),
   });
+  const templates = new TemplateRunner();
   const restApis = new ApiDocuments<RestApi>(store.apis, 'rest');
   const httpApis = new ApiDocuments<HttpApi>(store.apis, 'http');
   await restApis.load();
@@ -202,7 +204,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     internal,
     fronts: [
       executeApiFront({
-        defaultAccount: config.accountId, restApis, httpApis, log: logger,
+        defaultAccount: config.accountId, restApis, httpApis, log: logger, templates,
         lambda: new LambdaIntegration(functions, push, invoker, logger, { sync: config.maxSyncPayloadBytes, async: config.maxAsyncPayloadBytes }),
       }),
       new UrlFront({
@@ -261,6 +263,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     await schedulerStopped;
     await asyncStopped;
     await queues.close();
+    await templates.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -28,6 +28,8 @@ const ECHO = {
     if (q.mode === 'throw') throw new Error('boom');
     if (q.mode === 'malformed') return { statusCode: 200, body: { not: 'a string' } };
     if (q.mode === 'hdrinj') return { statusCode: 200, headers: { 'X-Bad': 'a\\r\\nInjected: yes' }, body: 'x' };
+    if (q.mode === 'framing') return { statusCode: 200, headers: { 'Content-Length': '1', 'Transfer-Encoding': 'chunked' }, body: 'hello' };
+    if (q.mode === 'nocontent') return { statusCode: 204, body: 'ignored' };
     if (q.mode === 'badname') return { statusCode: 200, headers: { 'Bad Name': 'v' }, body: 'x' };
     if (q.mode === 'binary') return { statusCode: 200, headers: { 'Content-Type': 'image/png' }, body: Buffer.from([137, 80, 78, 71]).toString('base64'), isBase64Encoded: true };
     return { statusCode: Number(q.status || 200), headers: { 'Content-Type': 'application/json', 'X-Echo': 'yes' }, multiValueHeaders: { 'X-Multi': ['a', 'b'] }, body: JSON.stringify(event) };
@@ -196,6 +198,24 @@ describe('proxy integration (AWS_PROXY, payload 1.0)', () => {
       assert.equal(res.headers.injected, undefined);
       assert.ok(res.headers['x-amzn-requestid']);
     }
+  });
+
+  test('framing headers from the function are remapped, never sent as the response\'s own; a 204 carries no body', async () => {
+    const res = await call(`${stageUrl(api)}/items/1?mode=framing`);
+    assert.equal(res.status, 200);
+    assert.equal(res.text, 'hello');
+    assert.equal(res.headers['content-length'], '5');
+    assert.equal(res.headers['x-amzn-remapped-content-length'], '1');
+    assert.equal(res.headers['x-amzn-remapped-transfer-encoding'], 'chunked');
+    const empty = await call(`${stageUrl(api)}/items/1?mode=nocontent`);
+    assert.equal(empty.status, 204);
+    assert.equal(empty.text, '');
+  });
+
+  test('a Host naming an unknown API is answered by the API front (404), not taken for a bucket', async () => {
+    const res = await call(`${srv.url}/prod/items/1`, { host: 'nope.execute-api.localhost' });
+    assert.equal(res.status, 404);
+    assert.deepEqual(res.json, { message: 'Not Found' });
   });
 
   test('an event over Lambda\'s 6 MB payload limit is refused (500) without running the function', async () => {
@@ -389,6 +409,31 @@ describe('AWS_IAM methods', () => {
   });
 });
 
+describe('mapping work off the event loop', () => {
+  test('a template whose regex backtracks for ages fails at the integration timeout (500) while the server keeps answering', async () => {
+    const api = await newApi();
+    const slow = await resource(api, api.rootId, 'slow');
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: slow, httpMethod: 'POST', authorizationType: 'NONE' }));
+    await apigw.send(new PutIntegrationCommand({
+      restApiId: api.id, resourceId: slow, httpMethod: 'POST', type: 'AWS', integrationHttpMethod: 'POST', uri: lambdaUri(customFn), timeoutInMillis: 1000,
+      requestTemplates: { 'application/json': '{"m": $input.path(\'$.s\').matches("(a+)+b")}' },
+    }));
+    await apigw.send(new PutIntegrationResponseCommand({ restApiId: api.id, resourceId: slow, httpMethod: 'POST', statusCode: '200' }));
+    await allowApi(customFn, api.id, 'slow-api');
+    await deployStage(api);
+    const order: string[] = [];
+    const stuck = call(`${stageUrl(api)}/slow`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ s: 'a'.repeat(40) }) })
+      .then((r) => { order.push('template'); return r; });
+    const health = await call(`${srv.url}/_lambkin/health`);
+    order.push('health');
+    assert.equal(health.status, 200);
+    const res = await stuck;
+    assert.equal(res.status, 500);
+    assert.deepEqual(res.json, { message: 'Internal server error' });
+    assert.deepEqual(order, ['health', 'template'], 'the health check was answered while the template ran');
+  });
+});
+
 describe('management API', () => {
   test('list, get, resources with embedded methods, stages, update binary media types, delete; errors as API Gateway', async () => {
     const api = await newApi();
@@ -424,6 +469,11 @@ describe('management API', () => {
     await expectAwsError(apigw.send(new GetRestApiCommand({ restApiId: 'nosuchapi0' })), {
       name: 'NotFoundException', status: 404, message: `Invalid API identifier specified ${ACCOUNT}:nosuchapi0`,
     });
+    await expectAwsError(apigw.send(new UpdateRestApiCommand({ restApiId: api.id, patchOperations: [{ op: 'add', path: '/binaryMediaTypes/~2' }] })), {
+      name: 'BadRequestException', status: 400,
+    });
+    const nullOp = await call(`${srv.url}/restapis/${api.id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"patchOperations":[null]}' });
+    assert.equal(nullOp.status, 400, nullOp.text);
     const empty = await newApi();
     await expectAwsError(apigw.send(new CreateDeploymentCommand({ restApiId: empty.id, stageName: 'x' })), {
       name: 'BadRequestException', status: 400, message: 'The REST API doesn\'t contain any methods',

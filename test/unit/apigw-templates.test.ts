@@ -1,7 +1,7 @@
 // REST API mapping templates (Velocity) with $input, $util, $context and $stageVariables.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectResponse } from '../../src/apigw/engine/custom-integration.js';
+import { invocationType, mapResponse, selectResponse } from '../../src/apigw/engine/custom-integration.js';
 import { MAX_FOREACH_ITERATIONS, renderTemplate, TemplateError, type TemplateInput } from '../../src/apigw/engine/mapping-template.js';
 import type { Integration } from '../../src/apigw/engine/rest-api.js';
 
@@ -121,5 +121,37 @@ describe('selection patterns (Java regex, whole match) pick the integration resp
   });
   test('\\Q…\\E and POSIX classes', () => {
     assert.equal(selectResponse(integration({ 409: '\\Q[conflict]\\E \\p{Alpha}+' }), true, error('[conflict] version'))?.statusCode, '409');
+  });
+});
+
+describe('JSONPath in templates (Jayway semantics)', () => {
+  const input: TemplateInput = {
+    body: '{"items":[{"id":1,"x":1},{"id":2,"x":3}],"a":{"b":5}}', params: { path: {}, querystring: {}, header: {} }, context: {}, stageVariables: {},
+  };
+  test('wildcards, recursive descent, filters, unions and slices select lists; definite paths one value', () => {
+    assert.equal(renderTemplate("$input.json('$.items[*].id')", input), '[1,2]');
+    assert.equal(renderTemplate("$input.json('$..id')", input), '[1,2]');
+    assert.equal(renderTemplate("$input.json('$.items[?(@.x > 1)].id')", input), '[2]');
+    assert.equal(renderTemplate("$input.json('$.items[-1:]')", input), '[{"id":2,"x":3}]');
+    assert.equal(renderTemplate("$input.json('$.items[0,1].id')", input), '[1,2]');
+    assert.equal(renderTemplate("$input.json('$.a.b')", input), '5');
+    assert.equal(renderTemplate("$input.json('$.nope')", input), 'null');
+    assert.equal(renderTemplate("#foreach($it in $input.path('$.items[*]'))$it.id;#end", input), '1;2;');
+  });
+});
+
+describe('integration request parameters and response templates', () => {
+  const base: TemplateInput = { body: '{"v":1}', params: { path: {}, querystring: {}, header: { Accept: 'text/html, application/json' } }, context: { stage: 'prod' }, stageVariables: { mode: 'Event' } };
+  const integration = (source: string) => ({ type: 'AWS', passthroughBehavior: 'WHEN_NO_MATCH', timeoutInMillis: 29000, cacheNamespace: 'x', cacheKeyParameters: [], requestParameters: { 'integration.request.header.X-Amz-Invocation-Type': source } }) as any;
+  test('X-Amz-Invocation-Type from a literal, a stage variable or the context', () => {
+    assert.equal(invocationType(integration("'Event'"), base), 'Event');
+    assert.equal(invocationType(integration('stageVariables.mode'), base), 'Event');
+    assert.equal(invocationType(integration('stageVariables.missing'), base), 'RequestResponse');
+    assert.equal(invocationType(integration('context.stage'), base), 'prod');
+  });
+  test('the response template for the first Accept type, else the JSON one', () => {
+    const response = { statusCode: '200', responseTemplates: { 'application/json': '{"json":true}', 'text/html': '<p>html</p>' } };
+    assert.equal(mapResponse(response, '{}', base).body, '<p>html</p>');
+    assert.equal(mapResponse(response, '{}', { ...base, params: { ...base.params, header: {} } }).body, '{"json":true}');
   });
 });

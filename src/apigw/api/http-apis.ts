@@ -27,6 +27,23 @@ const STAGE_NAME = /^(\$default|[a-zA-Z0-9._~:/?#&=,-]{1,128})$/;
 const HTTP_ROUTE_SELECTION = '${request.method} ${request.path}';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** CORS settings with the model's types (lists of strings, an integer maxAge, a boolean allowCredentials). */
+function checkCors(cors: Record<string, unknown>): Record<string, unknown> {
+  const lists = ['allowOrigins', 'allowMethods', 'allowHeaders', 'exposeHeaders'];
+  for (const [k, v] of Object.entries(cors)) {
+    if (lists.includes(k)) {
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw badRequest(`Invalid CORS configuration: ${k} must be a list of strings`);
+    } else if (k === 'maxAge') {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < -1 || v > 86400) throw badRequest('Invalid CORS configuration: maxAge must be an integer from -1 to 86400');
+    } else if (k === 'allowCredentials') {
+      if (typeof v !== 'boolean') throw badRequest('Invalid CORS configuration: allowCredentials must be a boolean');
+    } else {
+      throw badRequest(`Invalid CORS configuration: unknown member ${k}`);
+    }
+  }
+  return cors;
+}
 const deepCopy = <T>(v: T): T => structuredClone(v);
 
 function httpApi(api: ApiRequest, deps: HttpApiDeps, id: string): Owned<HttpApi> {
@@ -136,7 +153,7 @@ const createApi: HttpApiHandler = async (api, _p, deps) => {
   const version = m.string('version');
   if (version !== undefined) doc.version = version;
   const cors = m.object('corsConfiguration');
-  if (cors) doc.corsConfiguration = cors;
+  if (cors) doc.corsConfiguration = checkCors(cors);
   const target = m.string('target');
   const quickRouteKey = m.string('routeKey');
   if (target === undefined && quickRouteKey !== undefined) throw badRequest('A route key can only be given with a target (quick create).');

@@ -28,6 +28,24 @@ const PATH_PART = /^(\{[a-zA-Z0-9._-]+\+?\}|[a-zA-Z0-9._~:@!$&'()*+,;=-]+)$/;
 
 const deepCopy = <T>(v: T): T => structuredClone(v);
 
+function contentHandlingOf(m: Members): string | undefined {
+  const v = m.string('contentHandling');
+  if (v !== undefined && v !== 'CONVERT_TO_BINARY' && v !== 'CONVERT_TO_TEXT') {
+    throw badRequest(`Invalid content handling specified: ${v}. Must be one of: [CONVERT_TO_BINARY, CONVERT_TO_TEXT]`);
+  }
+  return v;
+}
+
+/** Stage variable names are alphanumeric and underscores; values take letters, digits and `-._~:/?#&=,` (API Gateway DG). */
+function stageVariables(m: Members): Record<string, string> | undefined {
+  const vars = m.map<string>('variables', 'string');
+  for (const [k, v] of Object.entries(vars ?? {})) {
+    if (!/^[A-Za-z0-9_]{1,64}$/.test(k)) throw badRequest(`Invalid stage variable name: ${k}. Names are alphanumeric or underscores, up to 64 characters.`);
+    if (!/^[A-Za-z0-9\-._~:/?#&=,]{0,512}$/.test(v)) throw badRequest(`Invalid stage variable value for ${k}: values take letters, digits and -._~:/?#&=, only, up to 512 characters.`);
+  }
+  return vars;
+}
+
 function restApi(api: ApiRequest, deps: RestApiDeps, id: string): Owned<RestApi> {
   const found = deps.restApis.get(api.caller.account, api.caller.region, id);
   if (!found) throw notFound(`Invalid API identifier specified ${api.caller.account}:${id}`);
@@ -141,12 +159,18 @@ const updateRestApi: RestApiHandler = async (api, [id], deps) => {
   const ops = body.patchOperations;
   if (ops !== undefined && !Array.isArray(ops)) throw badRequest('Invalid patch operations');
   const next = deepCopy(owned.doc);
-  for (const raw of (ops ?? []) as Array<Record<string, unknown>>) {
-    const op = String(raw.op ?? '');
-    const path = String(raw.path ?? '');
-    const value = raw.value === undefined || raw.value === null ? undefined : String(raw.value);
+  for (const raw of (ops ?? []) as unknown[]) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('Invalid patch operation: each one is an object with op, path and value');
+    const o = raw as Record<string, unknown>;
+    if (typeof o.op !== 'string' || typeof o.path !== 'string' || (o.value !== undefined && o.value !== null && typeof o.value !== 'string')) {
+      throw badRequest('Invalid patch operation: op and path are strings, and value is a string when given');
+    }
+    const op = o.op;
+    const path = o.path;
+    const value = typeof o.value === 'string' ? o.value : undefined;
     if (path.startsWith('/binaryMediaTypes/')) {
       const type = unescapePointer(path.slice('/binaryMediaTypes/'.length));
+      if (!/^[\w.+*-]+\/[\w.+*-]+$/.test(type)) throw badRequest(`Invalid binary media type: ${type}`);
       const list = next.binaryMediaTypes ?? [];
       if (op === 'add') next.binaryMediaTypes = [...list.filter((t) => t !== type), type];
       else if (op === 'remove') next.binaryMediaTypes = list.filter((t) => t !== type);
@@ -357,7 +381,7 @@ const putIntegration: RestApiHandler = async (api, [id, rid, httpMethod], deps) 
     checkTemplates(requestTemplates);
     integration.requestTemplates = requestTemplates;
   }
-  const contentHandling = m.string('contentHandling');
+  const contentHandling = contentHandlingOf(m);
   if (contentHandling !== undefined) integration.contentHandling = contentHandling;
   method.methodIntegration = integration;
   await save(deps, owned);
@@ -400,7 +424,7 @@ const putIntegrationResponse: RestApiHandler = async (api, [id, rid, httpMethod,
     checkTemplates(responseTemplates);
     response.responseTemplates = responseTemplates;
   }
-  const contentHandling = m.string('contentHandling');
+  const contentHandling = contentHandlingOf(m);
   if (contentHandling !== undefined) response.contentHandling = contentHandling;
   (integration.integrationResponses ??= {})[status!] = response;
   await save(deps, owned);
@@ -455,7 +479,7 @@ const createDeployment: RestApiHandler = async (api, [id], deps) => {
     stage.lastUpdatedDate = epochSeconds(now);
     const description = m.string('stageDescription');
     if (description !== undefined) stage.description = description;
-    const variables = m.map<string>('variables', 'string');
+    const variables = stageVariables(m);
     if (variables) stage.variables = { ...stage.variables, ...variables };
     owned.doc.stages[stageName] = stage;
   }
@@ -497,7 +521,7 @@ const createStage: RestApiHandler = async (api, [id], deps) => {
   const stage = newStage(stageName, deploymentId, deps.now(), m);
   const description = m.string('description');
   if (description !== undefined) stage.description = description;
-  const variables = m.map<string>('variables', 'string');
+  const variables = stageVariables(m);
   if (variables) stage.variables = variables;
   const tags = m.map<string>('tags', 'string');
   if (tags) stage.tags = tags;

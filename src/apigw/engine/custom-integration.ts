@@ -1,4 +1,4 @@
-import { selectPath } from '../../events/engine/target-input.js';
+import { jsonPath } from './json-path.js';
 import { javaMatches } from './java-regex.js';
 import { renderTemplate, type TemplateInput } from './mapping-template.js';
 import type { Integration, IntegrationResponse } from './rest-api.js';
@@ -27,9 +27,21 @@ function methodParameter(source: string, input: TemplateInput): string | undefin
 export function invocationType(integration: Integration, input: TemplateInput): string {
   const entry = Object.entries(integration.requestParameters ?? {}).find(([k]) => k.toLowerCase() === INVOCATION_HEADER);
   if (!entry) return 'RequestResponse';
-  const source = entry[1];
-  const value = (/^'(.*)'$/s.exec(source)?.[1] ?? methodParameter(source, input))?.trim();
+  const value = parameterValue(entry[1], input)?.trim();
   return value === undefined || value === '' ? 'RequestResponse' : value;
+}
+
+/** A mapping source's value: a quoted literal, a method request parameter, `stageVariables.x` or `context.a.b`. */
+function parameterValue(source: string, input: TemplateInput): string | undefined {
+  const literal = /^'(.*)'$/s.exec(source);
+  if (literal) return literal[1];
+  if (source.startsWith('stageVariables.')) return input.stageVariables[source.slice('stageVariables.'.length)];
+  if (source.startsWith('context.')) {
+    let v: unknown = input.context;
+    for (const part of source.slice('context.'.length).split('.')) v = typeof v === 'object' && v !== null && Object.hasOwn(v, part) ? (v as Record<string, unknown>)[part] : undefined;
+    return v === undefined || v === null ? undefined : String(v);
+  }
+  return methodParameter(source, input);
 }
 
 export type RequestMapping = { body: string } | { unsupportedMediaType: true };
@@ -87,10 +99,16 @@ export interface MappedResponse {
   body: string;
 }
 
-/** Applies the integration response: status, response template (JSON by default) and header mappings. */
+/**
+ * Applies the integration response: status, the response template for the client's first Accept type (else the JSON
+ * one, else the first), and header mappings.
+ */
 export function mapResponse(response: IntegrationResponse, payload: string, input: TemplateInput): MappedResponse {
   const templates = response.responseTemplates ?? {};
-  const key = Object.keys(templates).find((k) => k.toLowerCase() === 'application/json') ?? Object.keys(templates)[0];
+  const acceptKey = Object.keys(input.params.header).find((k) => k.toLowerCase() === 'accept');
+  const accept = acceptKey === undefined ? undefined : input.params.header[acceptKey]!.split(',')[0]!.split(';')[0]!.trim().toLowerCase();
+  const keys = Object.keys(templates);
+  const key = keys.find((k) => k.toLowerCase() === accept) ?? keys.find((k) => k.toLowerCase() === 'application/json') ?? keys[0];
   const template = key === undefined ? undefined : templates[key];
   const body = template === undefined || template === '' ? payload : renderTemplate(template, { ...input, body: payload });
   const headers: Array<[string, string]> = [['Content-Type', key ?? 'application/json']];
@@ -104,7 +122,7 @@ export function mapResponse(response: IntegrationResponse, payload: string, inpu
       value = literal[1];
     } else if (source.startsWith('integration.response.body')) {
       parsed ??= safeJson(payload);
-      const picked = source === 'integration.response.body' ? parsed : selectPath(parsed, `$${source.slice('integration.response.body'.length)}`);
+      const picked = source === 'integration.response.body' ? parsed : jsonPath(parsed, `$${source.slice('integration.response.body'.length)}`);
       value = picked === undefined ? undefined : typeof picked === 'string' ? picked : JSON.stringify(picked);
     }
     if (value !== undefined) {

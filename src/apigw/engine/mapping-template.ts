@@ -1,5 +1,5 @@
 import { parse, Compile } from 'velocityjs';
-import { selectPath } from '../../events/engine/target-input.js';
+import { jsonPath } from './json-path.js';
 import { JAVA_METHOD_HANDLERS } from './template-methods.js';
 
 /** What a REST API mapping template sees (API Gateway DG "mapping template and access logging variable reference"). */
@@ -150,8 +150,8 @@ export function renderTemplate(template: string, input: TemplateInput): string {
   const context = {
     input: {
       body: input.body,
-      json: (path: string) => JSON.stringify(selectPath(bodyValue(), path) ?? null),
-      path: (path: string) => selectPath(bodyValue(), path) ?? '',
+      json: (path: string) => JSON.stringify(jsonPath(bodyValue(), path) ?? null),
+      path: (path: string) => jsonPath(bodyValue(), path) ?? '',
       params: (name?: string) => {
         if (name === undefined) return input.params;
         const { path, querystring, header } = input.params;

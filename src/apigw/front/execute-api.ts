@@ -4,7 +4,8 @@ import { newRequestId } from '../../core/ids.js';
 import { readBody } from '../../gateway/request.js';
 import type { HttpFront } from '../../gateway/server.js';
 import type { ApiDocuments, Owned } from '../engine/api-documents.js';
-import { invocationType, mapRequest, mapResponse, selectResponse } from '../engine/custom-integration.js';
+import { invocationType } from '../engine/custom-integration.js';
+import type { TemplateRunner } from '../engine/template-runner.js';
 import { httpLambdaTarget, stageConfig, type HttpApi } from '../engine/http-api.js';
 import { headerPairs, headerValue, isTextContentType, matchesMediaType, queryPairs, requestTime, type HttpRequest } from '../engine/http-request.js';
 import type { CallOutcome, LambdaIntegration } from '../engine/lambda-integration.js';
@@ -17,8 +18,8 @@ import type { Logger } from 'pino';
 
 /** API Gateway's payload limit: 10 MB. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-/** `<api-id>.execute-api.localhost[:port]`, optionally with a region label before `localhost`. */
-const HOST = /^([a-z0-9]{10})\.execute-api(?:\.[a-z0-9-]+)?\.localhost\.?(?::\d+)?$/i;
+/** `<api-id>.execute-api.<domain>[:port]`: `localhost`, `<region>.localhost`, or AWS's own `<region>.amazonaws.com`. */
+const HOST = /^([a-z0-9-]+)\.execute-api\.[^:/]*?\.?(?::[^:/]*)?$/i;
 /** The path-style form that needs no DNS: `/_execute-api/<api-id>/<stage>/<path>`. */
 export const PATH_PREFIX = '/_execute-api/';
 
@@ -26,6 +27,8 @@ export interface ExecuteApiDeps {
   /** The account a well-formed signature maps to (lambkin's dev mode verifies no signature yet). */
   defaultAccount: string;
   restApis: ApiDocuments<RestApi>;
+  /** Mapping templates and selection patterns run in worker threads, off the event loop. */
+  templates: TemplateRunner;
   httpApis: ApiDocuments<HttpApi>;
   lambda: LambdaIntegration;
   log: Logger;
@@ -35,7 +38,7 @@ export interface ExecuteApiDeps {
 function address(req: IncomingMessage, path: string): { apiId: string; rest: string; domain: string } | undefined {
   const host = req.headers.host ?? '';
   const hostMatch = HOST.exec(host);
-  if (hostMatch) return { apiId: hostMatch[1]!.toLowerCase(), rest: path, domain: host.replace(/:\d+$/, '').replace(/\.$/, '') };
+  if (hostMatch) return { apiId: hostMatch[1]!.toLowerCase(), rest: path, domain: host.replace(/:[^:]*$/, '').replace(/\.$/, '') };
   if (!path.startsWith(PATH_PREFIX)) return undefined;
   const tail = path.slice(PATH_PREFIX.length);
   const slash = tail.indexOf('/');
@@ -87,13 +90,21 @@ function forwarded(headers: Array<[string, string]>, sourceIp: string, port: num
   return out;
 }
 
+/**
+ * Headers that describe the connection or the framing are API Gateway's own: a function's values go out renamed
+ * (`x-amzn-Remapped-Content-Length`), so a function can never break the response framing.
+ */
+const REMAPPED = new Set(['content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'date', 'server']);
+
 function send(res: ServerResponse, requestId: string, r: HttpResponse, close = false): void {
   const flat: string[] = [];
-  for (const [k, v] of r.headers) flat.push(k, v);
-  flat.push('x-amzn-RequestId', requestId, 'Content-Length', String(r.body.length));
+  for (const [k, v] of r.headers) flat.push(REMAPPED.has(k.toLowerCase()) ? `x-amzn-Remapped-${k}` : k, v);
+  const bodiless = r.status === 204 || r.status === 304 || r.status < 200;
+  flat.push('x-amzn-RequestId', requestId);
+  if (!bodiless) flat.push('Content-Length', String(r.body.length));
   if (close) flat.push('Connection', 'close');
   res.writeHead(r.status, flat);
-  res.end(r.body);
+  res.end(bodiless ? undefined : r.body);
 }
 
 const segments = (rawPath: string) => rawPath.split('/').filter((s) => s !== '');
@@ -178,7 +189,7 @@ async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpR
   };
   const input = templateInput(request, hit.match.pathParameters, context, stageVariables);
   try {
-    const mapped = mapRequest(integration, headerValue(req, 'content-type'), input);
+    const mapped = await deps.templates.mapRequest({ integration, contentType: headerValue(req, 'content-type'), input }, integration.timeoutInMillis);
     if ('unsupportedMediaType' in mapped) return frontError(415, 'Unsupported Media Type', 'UnsupportedMediaTypeException');
     if (!isJson(mapped.body)) {
       deps.log.warn({ api: owned.id, path: resource.path }, 'API request failed: the mapped request body is not JSON, so Lambda refuses it');
@@ -194,12 +205,11 @@ async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpR
     if (outcome.kind === 'timeout') return frontError(504, 'Endpoint request timed out', 'IntegrationTimeoutException');
     const payload = outcome.kind === 'result' ? outcome.result.payload.toString('utf8') : '';
     const functionError = outcome.kind === 'result' && outcome.result.functionError;
-    const selected = selectResponse(integration, functionError, payload);
-    if (!selected) {
+    const { selected, answer } = await deps.templates.mapResponse({ integration, functionError, payload, input }, integration.timeoutInMillis);
+    if (!selected || !answer) {
       deps.log.warn({ api: owned.id, path: resource.path }, 'API request failed: no integration response matches and none is the default');
       return restInternalError();
     }
-    const answer = mapResponse(selected, payload, input);
     if (!headersValid(answer.headers)) {
       deps.log.warn({ api: owned.id, path: resource.path }, 'API request failed: a mapped response header is not valid in HTTP');
       return restInternalError();
