@@ -391,4 +391,39 @@ describe('EventBridge schedule recovery', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  test('a schedule anchored and last fired ahead of now (a faster time scale since turned down) fires again, not after catching up', async () => {
+    const dataDir = tempDir();
+    let app: Lambkin | undefined;
+    let c: Clients | undefined;
+    try {
+      app = await createLambkin({ port: 0, dataDir, spareRuntimes: 0, logLevel: 'warn', scheduleTimeScale: 20 });
+      c = clients(app.url);
+      const { fn, out } = await reporter(c);
+      const name = uniqueName('ahead');
+      await c.eb.send(new PutRuleCommand({ Name: name, ScheduleExpression: 'rate(1 minute)', State: 'DISABLED' }));
+      await allowEvents(c, fn, ruleArn(name));
+      await c.eb.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'fn', Arn: fnArn(fn) }] }));
+      c.destroy();
+      await app.close();
+      app = undefined;
+
+      // What a long run at a larger scale leaves: the rule's anchor and last fire ten days ahead of the timeline.
+      const store = openSqliteStore(dataDir, 'FULL');
+      const stored = (await store.events.all()).find((x) => x.rule.name === name)!;
+      const ahead = Date.now() + 10 * 86_400_000;
+      await store.events.putRule({ ...stored.rule, state: 'ENABLED', scheduleAnchorMs: ahead });
+      await store.events.noteFired(stored.rule.account, stored.rule.region, stored.rule.eventBusName, name, ahead);
+      await store.close();
+
+      app = await createLambkin({ port: 0, dataDir, spareRuntimes: 0, logLevel: 'warn', scheduleTimeScale: 20 });
+      c = clients(app.url);
+      const [run] = await starts(c, out, 1, 20_000);
+      assert.equal(run!.event['detail-type'], 'Scheduled Event');
+    } finally {
+      c?.destroy();
+      await app?.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -93,10 +93,24 @@ export class Scheduler {
   private nextDue(rule: LiveRule): number | undefined {
     const schedule = this.scheduleOf(rule);
     if (!schedule || !isEnabled(rule.record)) return undefined;
+    const anchor = this.anchorOf(rule);
+    // A last fire ahead of now (the timeline moved back: the time scale was turned down) must not hold the rule
+    // until the timeline catches up: it counts from the anchor instead.
+    const last = rule.lastFireMs !== undefined && rule.lastFireMs <= this.deps.timeline.now() ? rule.lastFireMs : -Infinity;
+    return nextFire(schedule, Math.max(anchor, last), anchor);
+  }
+
+  /**
+   * Where the rule's schedule counts from. An anchor set on a faster timeline (a larger time scale, since changed
+   * back) can lie ahead of now: the rule is then re-anchored at now, once (as EnableRule does), rather than staying
+   * silent until the timeline reaches it.
+   */
+  private anchorOf(rule: LiveRule): number {
     const anchor = rule.record.scheduleAnchorMs ?? rule.record.lastModifiedMs;
-    // A timeline moved back (the time scale was changed) must not hold the rule until it catches up.
-    const after = Math.min(Math.max(anchor, rule.lastFireMs ?? -Infinity), this.deps.timeline.now());
-    return nextFire(schedule, after, anchor);
+    const now = this.deps.timeline.now();
+    if (anchor <= now) return anchor;
+    rule.record = { ...rule.record, scheduleAnchorMs: now };
+    return now;
   }
 
   private scheduleOf(rule: LiveRule): Schedule | undefined {
@@ -113,7 +127,7 @@ export class Scheduler {
   private latestDue(rule: LiveRule, due: number): number {
     const schedule = this.scheduleOf(rule)!;
     const now = this.deps.timeline.now();
-    const anchor = rule.record.scheduleAnchorMs ?? rule.record.lastModifiedMs;
+    const anchor = this.anchorOf(rule);
     if (schedule.kind === 'rate') return anchor + Math.floor((now - anchor) / schedule.everyMs) * schedule.everyMs;
     let latest = due;
     for (let i = 0; i < MAX_CATCH_UP_STEPS; i++) {
