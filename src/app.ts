@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type LambkinConfig } from './config/config.js';
-import { createDataDir } from './config/data-dir.js';
+import { createDataDir, lockDataDir } from './config/data-dir.js';
 import { acceptsApiGateway, apiGatewayService } from './apigw/api/service.js';
 import { ApiDocuments } from './apigw/engine/api-documents.js';
 import type { HttpApi } from './apigw/engine/http-api.js';
@@ -82,6 +82,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
   const config = loadConfig(overrides);
   const logger = log ?? pino({ level: config.logLevel }, pino.destination(2));
   createDataDir(config.dataDir);
+  const lock = lockDataDir(config.dataDir);
   const store = openSqliteStore(config.dataDir, config.sqliteSynchronous);
   const code = new CodeStore(config.dataDir);
   provideRuntimeModules(code.runtimeRoot);
@@ -270,6 +271,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     });
     await store.close();
     fs.rmSync(socketDir, { recursive: true, force: true });
+    lock.release();
   })());
   return { url, port, config, close };
 }

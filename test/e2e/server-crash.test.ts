@@ -35,3 +35,27 @@ test('a busy environment dies with a SIGKILLed server', async () => {
     lambda.destroy();
   }
 });
+
+test('a second lambkin on the same data dir refuses to start and touches nothing; after a SIGKILL the lock is taken over', async () => {
+  const shared = tempDir();
+  try {
+    const first = await spawnLambkin(shared, ['--spare-runtimes', '0']);
+    const lambda = new LambdaClient({ endpoint: first.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    try {
+      const name = await deploy(lambda, { 'index.js': 'exports.handler = async () => 42;' });
+      await assert.rejects(spawnLambkin(shared, ['--spare-runtimes', '0'], 10_000), /in use by another lambkin \(pid \d+\)/);
+      const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{}') }));
+      assert.equal(Buffer.from(out.Payload!).toString(), '42', 'the first server still serves');
+    } finally {
+      lambda.destroy();
+    }
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    const again = await spawnLambkin(shared, ['--spare-runtimes', '0']);
+    again.proc.kill('SIGTERM');
+    await again.exited;
+    assert.equal(fs.existsSync(`${shared}/lambkin.lock`), false, 'a clean stop releases the lock');
+  } finally {
+    fs.rmSync(shared, { recursive: true, force: true });
+  }
+});
