@@ -44,13 +44,17 @@ export function inputs(list: unknown[] | undefined, key: string): Input[] {
   });
 }
 
-const BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/(.+)$/;
+const BUS_ARN = /^arn:aws[a-z-]*:events:([a-z0-9-]+):(\d{12}):event-bus\/(.+)$/;
 
-/** `EventBusName` (a name or a bus ARN): lambkin serves the default bus; any other does not exist. */
-export function busName(value: string | undefined): string {
+/**
+ * `EventBusName` (a name or a bus ARN): lambkin serves the caller's default bus; any other bus, or the default bus
+ * of another region or account named by ARN, does not exist here.
+ */
+export function busName(value: string | undefined, scope?: { account: string; region: string }): string {
   if (value === undefined) return DEFAULT_BUS;
-  const name = BUS_ARN.exec(value)?.[1] ?? value;
-  if (name !== DEFAULT_BUS) throw busNotFound(name);
+  const arn = BUS_ARN.exec(value);
+  const name = arn?.[3] ?? value;
+  if (name !== DEFAULT_BUS || (arn && scope && (arn[1] !== scope.region || arn[2] !== scope.account))) throw busNotFound(arn ? value : name);
   return DEFAULT_BUS;
 }
 

@@ -52,7 +52,7 @@ function entrySize(e: Entry): number {
 }
 
 /** Why an entry is refused, as PutEventsResultEntry's ErrorCode and ErrorMessage; undefined when it is fine. */
-function entryError(e: Entry): { ErrorCode: string; ErrorMessage: string } | undefined {
+function entryError(e: Entry, ctx: { account: string; region: string }): { ErrorCode: string; ErrorMessage: string } | undefined {
   const missing = (name: string) => ({
     ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${name} is not valid. Reason: ${name} is a required argument.`,
   });
@@ -74,7 +74,7 @@ function entryError(e: Entry): { ErrorCode: string; ErrorMessage: string } | und
     return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   }
   try {
-    busName(e.bus);
+    busName(e.bus, ctx);
   } catch (err) {
     return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: (err as Error).message };
   }
@@ -96,7 +96,7 @@ export async function putEvents(ctx: EventsContext, input: Input): Promise<unkno
   }
   const now = ctx.clock.now();
   // Every entry is checked before the first is put on the bus: nothing can fail once a delivery started.
-  const errors = entries.map(entryError);
+  const errors = entries.map((e) => entryError(e, ctx));
   const results: ResultEntry[] = [];
   const pushes: Promise<unknown>[] = [];
   for (const [i, e] of entries.entries()) {
@@ -105,7 +105,7 @@ export async function putEvents(ctx: EventsContext, input: Input): Promise<unkno
       results.push(error);
       continue;
     }
-    const put = await putOnBus(ctx, ctx, busName(e.bus), {
+    const put = await putOnBus(ctx, ctx, busName(e.bus, ctx), {
       source: e.source!, detailType: e.detailType!, detail: e.detail!, resources: e.resources, timeMs: e.timeMs ?? now,
     }, now);
     results.push({ EventId: put.id });

@@ -15,7 +15,7 @@ export function requireRule(ctx: EventsContext, input: Input, member: 'Name' | '
   const name = input.string(member);
   const field = member === 'Name' ? 'name' : 'rule';
   new Constraints().required(name, field).length(name, field, 1, 64).pattern(name, field, NAME_PATTERN).check();
-  const bus = busName(input.string('EventBusName'));
+  const bus = busName(input.string('EventBusName'), ctx);
   const rule = ctx.rules.get(ctx.account, ctx.region, bus, name!);
   if (!rule) throw ruleNotFound(name!, bus);
   return rule;
@@ -35,7 +35,7 @@ export async function putRule(ctx: EventsContext, input: Input): Promise<unknown
     .length(schedule, 'scheduleExpression', 0, 256).length(pattern, 'eventPattern', 0, 4096)
     .oneOf(state, 'state', STATES).length(description, 'description', 0, 512).length(roleArn, 'roleArn', 1, 1600)
     .check();
-  const bus = busName(input.string('EventBusName'));
+  const bus = busName(input.string('EventBusName'), ctx);
   if (!schedule && !pattern) throw validation('Parameter(s) EventPattern or ScheduleExpression must be specified.');
   if (schedule) checkSchedule(schedule);
   if (pattern) checkPattern(pattern);
@@ -106,7 +106,7 @@ export async function listRules(ctx: EventsContext, input: Input): Promise<unkno
   const prefix = input.string('NamePrefix');
   const limit = input.number('Limit');
   new Constraints().length(prefix, 'namePrefix', 1, 64).pattern(prefix, 'namePrefix', NAME_PATTERN).range(limit, 'limit', 1, 100).check();
-  const bus = busName(input.string('EventBusName'));
+  const bus = busName(input.string('EventBusName'), ctx);
   const after = decodeToken(input.string('NextToken'));
   const all = ctx.rules.list(ctx.account, ctx.region, bus)
     .filter((r) => (prefix === undefined || r.record.name.startsWith(prefix)) && (after === undefined || r.record.name > after));
@@ -121,7 +121,7 @@ export async function deleteRule(ctx: EventsContext, input: Input): Promise<unkn
   const name = input.string('Name');
   new Constraints().required(name, 'name').length(name, 'name', 1, 64).pattern(name, 'name', NAME_PATTERN).check();
   input.boolean('Force');
-  const bus = busName(input.string('EventBusName'));
+  const bus = busName(input.string('EventBusName'), ctx);
   const rule = ctx.rules.get(ctx.account, ctx.region, bus, name!);
   if (!rule) return {};
   if (rule.record.targets.length > 0) throw validation("Rule can't be deleted since it has targets.");

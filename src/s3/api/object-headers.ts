@@ -18,7 +18,8 @@ export const headerOf = (req: IncomingMessage, name: string): string | undefined
 
 /** Content-Type, user metadata and stored headers from a PutObject / CreateMultipartUpload / CopyObject request. */
 export function attributesFrom(req: IncomingMessage): ObjectAttributes {
-  const metadata: Record<string, string> = {};
+  // No prototype: a header `x-amz-meta-__proto__` is a name like any other.
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (name.startsWith(META_PREFIX) && value !== undefined) metadata[name.slice(META_PREFIX.length)] = Array.isArray(value) ? value.join(',') : value;

@@ -197,6 +197,8 @@ export class S3Engine {
     }
     for (const t of config.queue) {
       if (this.deps.queues && !this.deps.queues.queueByArn(t.arn)) failures.push({ arn: t.arn, reason: 'The destination queue does not exist' });
+      // S3 event notifications do not support FIFO queues as destinations (S3 User Guide, "Event notification destinations").
+      else if (t.arn.endsWith('.fifo')) failures.push({ arn: t.arn, reason: 'FIFO queues are not supported as event notification destinations' });
     }
     if (failures.length) {
       throw destinationsRejected(failures, s3Error('InvalidArgument', {}, 'Unable to validate the following destination configurations'));

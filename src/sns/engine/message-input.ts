@@ -118,10 +118,10 @@ function checkAttributeName(name: string): void {
 /**
  * A Number attribute (SNS DG "Amazon SNS message attributes", data types): a decimal number, optionally signed and
  * with an exponent (`5`, `-5.25`, `.5`, `5.`, `+5`, `1e3`), of at most 38 significant digits, zero or between
- * 10^-128 and 10^126 in magnitude: the values an SQS queue also takes.
+ * 10^-128 and 10^126 in magnitude, with no surrounding spaces: the values an SQS queue also takes.
  */
 export function isSnsNumber(text: string): boolean {
-  const value = text.trim();
+  const value = text;
   if (!NUMBER.test(value)) return false;
   const mantissa = value.replace(/^[+-]/, '').replace(/[eE].*$/, '');
   const digits = mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
