@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../core/process-alive.js';
 
 /**
  * Creates the data dir and any missing parents (owner-only), one level at a time: Node's recursive mkdir spins for
@@ -20,15 +21,6 @@ export function createDataDir(dir: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Claims the data dir for this process (`lambkin.lock` holds its pid) before anything reads or repairs it: a second
  * lambkin on the same dir would clean up files the first is still writing. A lock left by a process that is gone
@@ -46,7 +38,7 @@ export function lockDataDir(dir: string): { release(): void } {
     }
     const holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
     if (holder === process.pid) break;
-    if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
+    if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
       throw new Error(`the data dir ${dir} is in use by another lambkin (pid ${holder}); stop it or start with another --data-dir`);
     }
     fs.rmSync(file, { force: true });

@@ -1,17 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../../core/process-alive.js';
 
 const PREFIX = 'lambkin-rapi-';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * A short directory for the environments' Unix sockets (socket paths are limited to ~100 bytes, too short for an
@@ -21,7 +13,7 @@ export function createSocketDir(): string {
   const tmp = os.tmpdir();
   for (const entry of fs.readdirSync(tmp)) {
     const pid = Number(/^lambkin-rapi-(\d+)-/.exec(entry)?.[1]);
-    if (pid && pid !== process.pid && !alive(pid)) fs.rmSync(path.join(tmp, entry), { recursive: true, force: true });
+    if (pid && pid !== process.pid && !processAlive(pid)) fs.rmSync(path.join(tmp, entry), { recursive: true, force: true });
   }
   return fs.mkdtempSync(path.join(tmp, `${PREFIX}${process.pid}-`));
 }
