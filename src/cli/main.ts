@@ -29,6 +29,8 @@ program
   .option('--async-retry-delay-ms <ms>', 'wait before retrying a failed async event (AWS: 60000); later waits scale from it', integer, DEFAULTS.asyncRetryDelayMs)
   .option('--async-max-in-flight <n>', 'async events run at once', integer, DEFAULTS.asyncMaxInFlight)
   .option('--schedule-time-scale <n>', 'testing aid: EventBridge schedules run n times faster than real time', Number, DEFAULTS.scheduleTimeScale)
+  .option('--auth-mode <mode>', 'dev (any credentials, loopback only) or strict (verified SigV4, accounts from --accounts-file)', DEFAULTS.authMode)
+  .option('--accounts-file <file>', 'strict mode: JSON file of { accessKeyId, secretAccessKey, accountId, name } entries, mode 0600')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', DEFAULTS.logLevel)
   .action(async (opts) => {
     let app;

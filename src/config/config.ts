@@ -47,6 +47,14 @@ export interface LambkinConfig {
    * time). docs/config.md.
    */
   scheduleTimeScale: number;
+  /**
+   * `dev` (default): any well-formed credentials act as the default account and signatures are not checked; only a
+   * loopback `host` is allowed. `strict`: every AWS API request must carry a valid SigV4 signature by a key of the
+   * accounts file, and acts as that key's account (docs/config.md).
+   */
+  authMode: 'dev' | 'strict';
+  /** JSON file of `{ accessKeyId, secretAccessKey, accountId, name }` entries, owner-only (0600); strict mode only. */
+  accountsFile?: string;
 }
 
 export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
@@ -71,7 +79,14 @@ export const DEFAULTS: Readonly<LambkinConfig> = Object.freeze({
   asyncRetryDelayMs: 60_000,
   asyncMaxInFlight: 64,
   scheduleTimeScale: 1,
+  authMode: 'dev',
 });
+
+/** Whether an address to listen on is this machine's loopback (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
 
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -97,8 +112,15 @@ export function loadConfig(overrides: Partial<LambkinConfig> = {}): Readonly<Lam
   if (typeof cfg.scheduleTimeScale !== 'number' || !(cfg.scheduleTimeScale >= 1 && cfg.scheduleTimeScale <= 100_000)) {
     problems.push('scheduleTimeScale must be a number from 1 to 100000');
   }
+  if (cfg.authMode !== 'dev' && cfg.authMode !== 'strict') problems.push(`auth mode must be dev or strict, got ${cfg.authMode}`);
+  if (cfg.authMode === 'strict' && !cfg.accountsFile) problems.push('auth mode strict needs an accounts file (--accounts-file)');
+  if (cfg.authMode === 'dev' && cfg.accountsFile) problems.push('an accounts file is only used with --auth-mode strict');
+  if (cfg.authMode === 'dev' && !isLoopback(cfg.host)) {
+    problems.push(`binding to ${cfg.host} requires --auth-mode strict (dev mode accepts any credentials, so it only listens on loopback)`);
+  }
   if (cfg.minUnreservedConcurrency > cfg.accountConcurrency) problems.push('minUnreservedConcurrency must not exceed accountConcurrency');
   if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);
   cfg.dataDir = path.resolve(cfg.dataDir);
+  if (cfg.accountsFile) cfg.accountsFile = path.resolve(cfg.accountsFile);
   return Object.freeze(cfg);
 }
