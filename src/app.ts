@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
+import { loadAccounts } from './config/accounts.js';
 import { loadConfig, type LambkinConfig } from './config/config.js';
+import { accountsByKey } from './gateway/auth.js';
 import { createDataDir, lockDataDir } from './config/data-dir.js';
 import { acceptsApiGateway, apiGatewayService } from './apigw/api/service.js';
 import { ApiDocuments } from './apigw/engine/api-documents.js';
@@ -80,6 +82,7 @@ function clientHost(host: string): string {
 /** Composition root: config → store → control plane → data plane → gateway. Used by the CLI and by tests. */
 export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?: Logger): Promise<Lambkin> {
   const config = loadConfig(overrides);
+  const accounts = config.authMode === 'strict' ? loadAccounts(config.accountsFile!) : undefined;
   const logger = log ?? pino({ level: config.logLevel }, pino.destination(2));
   createDataDir(config.dataDir);
   const lock = lockDataDir(config.dataDir);
@@ -203,6 +206,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     defaultRegion: config.region,
     log: logger,
     internal,
+    auth: accounts && { accounts: accountsByKey(accounts), maxBodyBytes: Math.max(config.maxSyncPayloadBytes, 6 * 1024 * 1024) + 64 * 1024 },
     fronts: [
       executeApiFront({
         defaultAccount: config.accountId, restApis, httpApis, log: logger, templates,

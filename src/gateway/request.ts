@@ -22,11 +22,23 @@ export interface ApiRequest {
   origin: string;
 }
 
+const prereadBodies = new WeakMap<IncomingMessage, Buffer>();
+
+/** Hands a body the gateway already read (to verify its signature) to the service's `readBody`. */
+export function setPrereadBody(req: IncomingMessage, body: Buffer): void {
+  prereadBodies.set(req, body);
+}
+
 /**
  * Reads the whole body. Over `maxBytes` the rest is discarded and `tooLarge` is thrown, so the caller can answer
  * with the service's own 413 error and the connection is closed once that answer is sent.
  */
 export function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () => AwsError): Promise<Buffer> {
+  const preread = prereadBodies.get(req);
+  if (preread) {
+    prereadBodies.delete(req);
+    return preread.length > maxBytes ? Promise.reject(tooLarge()) : Promise.resolve(preread);
+  }
   const declared = Number(req.headers['content-length']);
   if (declared > maxBytes) return Promise.reject(discard(req, tooLarge()));
   return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AwsError, isAwsError } from '../core/errors.js';
 import { newRequestId } from '../core/ids.js';
+import { authenticate, type GatewayAuth } from './auth.js';
 import type { ApiRequest, Caller } from './request.js';
 import { credentialScope, sigV2AccessKey } from './sigv4.js';
 
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   /** lambkin's own endpoints under /_lambkin/ (health, code downloads); answer true when handled. */
   internal: (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => boolean | Promise<boolean>;
   log: Logger;
+  /** Strict mode: every AWS API request must be SigV4-signed by a key of these accounts and acts as its account. */
+  auth?: GatewayAuth;
 }
 
 const EMPTY_QUERY = new URLSearchParams();
@@ -81,6 +84,11 @@ async function dispatch(opts: GatewayOptions, req: IncomingMessage, res: ServerR
     req, res, method: req.method ?? 'GET', path, query, requestId, caller, origin: `http://${req.headers.host ?? 'localhost'}`,
   };
   try {
+    if (opts.auth) {
+      const account = await authenticate(opts.auth, service.name, req, { method: api.method, path, query: q < 0 ? '' : url.slice(q + 1), rawHeaders: req.rawHeaders });
+      caller.account = account.accountId;
+      caller.accessKeyId = account.accessKeyId;
+    }
     await service.handle(api);
   } catch (err) {
     renderFailure(opts.log, service, api, err);
