@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { createLambkin } from '../../src/app.js';
+import { awsCli, awsToolEnv } from '../helpers/aws-cli.js';
+import { expectAwsError } from '../helpers/aws-errors.js';
+import { deploy } from '../helpers/functions.js';
+import { Sha256 } from '../helpers/sha256.js';
+import { startServer, tempDir, uniqueName } from '../helpers/server.js';
+
+const A = { name: 'team-a', accessKeyId: 'AKIATEAMA0000000001', secretAccessKey: 'secret-a/0123456789', accountId: '111111111111' };
+const B = { name: 'team-b', accessKeyId: 'AKIATEAMB0000000001', secretAccessKey: 'secret-b/0123456789', accountId: '222222222222' };
+type Creds = { accessKeyId: string; secretAccessKey: string };
+const WRONG: Creds = { accessKeyId: A.accessKeyId, secretAccessKey: 'not-the-secret' };
+const UNKNOWN: Creds = { accessKeyId: 'AKIANOBODY0000000001', secretAccessKey: 'whatever' };
+const SKEW = { systemClockOffset: -20 * 60_000 };
+
+const SIGNATURE_MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+function writeAccounts(dir: string, content: string, mode = 0o600): string {
+  const file = path.join(dir, 'accounts.json');
+  fs.writeFileSync(file, content, { mode });
+  fs.chmodSync(file, mode);
+  return file;
+}
+
+const lambdaOf = (url: string, c: Creds, extra = {}) => new LambdaClient({ endpoint: url, region: 'us-east-1', credentials: c, maxAttempts: 1, ...extra });
+const sqsOf = (url: string, c: Creds, extra = {}) => new SQSClient({ endpoint: url, region: 'us-east-1', credentials: c, maxAttempts: 1, ...extra });
+const s3Of = (url: string, c: Creds, extra = {}) => new S3Client({ endpoint: url, region: 'us-east-1', credentials: c, forcePathStyle: true, maxAttempts: 1, ...extra });
+
+describe('strict auth mode: start-up checks', () => {
+  test('strict needs an accounts file; the file must be owner-only and well-formed', async () => {
+    const dir = tempDir();
+    try {
+      await assert.rejects(createLambkin({ port: 0, dataDir: dir, authMode: 'strict' }), /auth mode strict needs an accounts file/);
+      const open = writeAccounts(dir, JSON.stringify([A]), 0o644);
+      await assert.rejects(createLambkin({ port: 0, dataDir: dir, authMode: 'strict', accountsFile: open }), /must be readable by its owner only \(chmod 600 .*\); its mode is 0644/);
+      const bad = writeAccounts(dir, '[{"accessKeyId":"AK1","accountId":"12"}');
+      await assert.rejects(createLambkin({ port: 0, dataDir: dir, authMode: 'strict', accountsFile: bad }), /accounts file .* is not valid JSON/);
+      const incomplete = writeAccounts(dir, JSON.stringify([{ accessKeyId: 'AK1', accountId: '12', name: 'x' }, { ...A }, { ...A }]));
+      await assert.rejects(createLambkin({ port: 0, dataDir: dir, authMode: 'strict', accountsFile: incomplete }),
+        /entry 1: secretAccessKey must be a non-empty string; entry 1: accountId must be 12 digits, got 12; entry 3: accessKeyId AKIATEAMA0000000001 is listed twice/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('dev mode refuses a non-loopback host', async () => {
+    const dir = tempDir();
+    try {
+      await assert.rejects(createLambkin({ port: 0, dataDir: dir, host: '0.0.0.0' }), /binding to 0\.0\.0\.0 requires --auth-mode strict/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('strict auth mode', () => {
+  let srv: Awaited<ReturnType<typeof startServer>>;
+  let scratch: string;
+
+  before(async () => {
+    scratch = tempDir();
+    const accountsFile = writeAccounts(scratch, JSON.stringify({ accounts: [A, B] }, null, 2));
+    srv = await startServer({ authMode: 'strict', accountsFile, host: '0.0.0.0', spareRuntimes: 0 });
+  });
+
+  after(async () => {
+    await srv?.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('the right secret works, and each account sees only its own functions, queues and buckets', async () => {
+    const la = lambdaOf(srv.url, A);
+    const lb = lambdaOf(srv.url, B);
+    const fnA = await deploy(la, { 'index.js': 'exports.handler = async () => 1;' }, { name: uniqueName('fa') });
+    const fnB = await deploy(lb, { 'index.js': 'exports.handler = async () => 2;' }, { name: uniqueName('fb') });
+    const namesA = (await la.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionArn);
+    const namesB = (await lb.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionArn);
+    assert.deepEqual(namesA, [`arn:aws:lambda:us-east-1:111111111111:function:${fnA}`]);
+    assert.deepEqual(namesB, [`arn:aws:lambda:us-east-1:222222222222:function:${fnB}`]);
+
+    const qa = sqsOf(srv.url, A);
+    const qb = sqsOf(srv.url, B);
+    const urlA = (await qa.send(new CreateQueueCommand({ QueueName: 'shared-name' }))).QueueUrl!;
+    const urlB = (await qb.send(new CreateQueueCommand({ QueueName: 'shared-name' }))).QueueUrl!;
+    assert.match(urlA, /\/111111111111\/shared-name$/);
+    assert.match(urlB, /\/222222222222\/shared-name$/);
+    assert.deepEqual((await qa.send(new ListQueuesCommand({}))).QueueUrls, [urlA]);
+    assert.deepEqual((await qb.send(new ListQueuesCommand({}))).QueueUrls, [urlB]);
+
+    const sa = s3Of(srv.url, A);
+    const bucket = uniqueName('bkt');
+    await sa.send(new CreateBucketCommand({ Bucket: bucket }));
+    await sa.send(new PutObjectCommand({ Bucket: bucket, Key: 'dir/my file é.txt', Body: 'hello' }));
+    const got = await sa.send(new GetObjectCommand({ Bucket: bucket, Key: 'dir/my file é.txt' }));
+    assert.equal(await got.Body!.transformToString(), 'hello');
+    assert.deepEqual((await sa.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name), [bucket]);
+    for (const c of [la, lb, qa, qb, sa]) c.destroy();
+  });
+
+  test('a wrong secret gets each protocol\'s signature error', async () => {
+    await expectAwsError(lambdaOf(srv.url, WRONG).send(new ListFunctionsCommand({})), { name: 'InvalidSignatureException', status: 403, message: SIGNATURE_MISMATCH });
+    await expectAwsError(sqsOf(srv.url, WRONG).send(new ListQueuesCommand({})), { name: 'SignatureDoesNotMatch', status: 403 });
+    const err = await expectAwsError(s3Of(srv.url, WRONG).send(new ListBucketsCommand({})), { name: 'SignatureDoesNotMatch', status: 403 });
+    assert.match(err.message, /does not match the signature you provided/);
+  });
+
+  test('an unknown access key is refused', async () => {
+    await expectAwsError(lambdaOf(srv.url, UNKNOWN).send(new ListFunctionsCommand({})), {
+      name: 'UnrecognizedClientException', status: 403, message: 'The security token included in the request is invalid.',
+    });
+    await expectAwsError(sqsOf(srv.url, UNKNOWN).send(new ListQueuesCommand({})), { name: 'InvalidClientTokenId', status: 403 });
+    await expectAwsError(s3Of(srv.url, UNKNOWN).send(new ListBucketsCommand({})), { name: 'InvalidAccessKeyId', status: 403 });
+  });
+
+  test('a request signed more than 15 minutes off the server clock is refused', async () => {
+    await expectAwsError(lambdaOf(srv.url, A, SKEW).send(new ListFunctionsCommand({})), {
+      name: 'InvalidSignatureException', status: 403, message: /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/,
+    });
+    await expectAwsError(sqsOf(srv.url, A, SKEW).send(new ListQueuesCommand({})), { name: 'RequestExpired', status: 400 });
+    await expectAwsError(s3Of(srv.url, A, SKEW).send(new ListBucketsCommand({})), { name: 'RequestTimeTooSkewed', status: 403 });
+    // Within the window is fine.
+    const near = lambdaOf(srv.url, A, { systemClockOffset: -5 * 60_000 });
+    await near.send(new ListFunctionsCommand({}));
+    near.destroy();
+  });
+
+  test('unsigned requests are refused', async () => {
+    const lambda = await fetch(`${srv.url}/2015-03-31/functions/`);
+    assert.equal(lambda.status, 403);
+    assert.equal(lambda.headers.get('x-amzn-errortype'), 'MissingAuthenticationTokenException');
+    assert.ok(lambda.headers.get('date'));
+    const sqs = await fetch(srv.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ListQueues' }, body: '{}' });
+    assert.equal(sqs.status, 403);
+    assert.match(sqs.headers.get('x-amzn-query-error') ?? '', /^MissingAuthenticationToken;/);
+    const s3 = await fetch(`${srv.url}/some-bucket`);
+    assert.equal(s3.status, 403);
+    assert.match(await s3.text(), /<Code>AccessDenied<\/Code>/);
+  });
+
+  test('presigned S3 URLs are verified and expire', async () => {
+    const s3 = s3Of(srv.url, A);
+    const bucket = uniqueName('pre');
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'a b.txt', Body: 'presigned' }));
+    s3.destroy();
+    const url = new URL(srv.url);
+    const presign = async (secret: string, signingDate = new Date(), expiresIn = 60) => {
+      const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: A.accessKeyId, secretAccessKey: secret }, sha256: Sha256, uriEscapePath: false });
+      const req = await signer.presign({
+        method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: `/${bucket}/a%20b.txt`, query: {},
+        headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      }, { expiresIn, signingDate });
+      const qs = new URLSearchParams(req.query as Record<string, string>).toString();
+      return `${srv.url}${req.path}?${qs}`;
+    };
+    const ok = await fetch(await presign(A.secretAccessKey));
+    assert.equal(ok.status, 200);
+    assert.equal(await ok.text(), 'presigned');
+    const bad = await fetch(await presign('nope'));
+    assert.equal(bad.status, 403);
+    assert.match(await bad.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+    const expired = await fetch(await presign(A.secretAccessKey, new Date(Date.now() - 120_000), 60));
+    assert.equal(expired.status, 403);
+    assert.match(await expired.text(), /<Message>Request has expired<\/Message>/);
+  });
+
+  test('the AWS CLI signs its way in with the right secret, and is refused with a wrong one', async () => {
+    const envA = { ...awsToolEnv(scratch), AWS_ACCESS_KEY_ID: A.accessKeyId, AWS_SECRET_ACCESS_KEY: A.secretAccessKey };
+    const queues = await awsCli(srv.url, envA, ['sqs', 'create-queue', '--queue-name', 'cli-q']);
+    assert.equal(queues.code, 0, queues.stderr);
+    assert.match(queues.json.QueueUrl, /\/111111111111\/cli-q$/);
+    const fns = await awsCli(srv.url, envA, ['lambda', 'list-functions']);
+    assert.equal(fns.code, 0, fns.stderr);
+    assert.ok(fns.json.Functions.every((f: { FunctionArn: string }) => f.FunctionArn.includes(':111111111111:')));
+    const buckets = await awsCli(srv.url, envA, ['s3api', 'list-buckets']);
+    assert.equal(buckets.code, 0, buckets.stderr);
+
+    const envWrong = { ...envA, AWS_SECRET_ACCESS_KEY: 'wrong' };
+    const lambda = await awsCli(srv.url, envWrong, ['lambda', 'list-functions']);
+    assert.notEqual(lambda.code, 0);
+    assert.match(lambda.stderr, /InvalidSignatureException/);
+    const sqs = await awsCli(srv.url, envWrong, ['sqs', 'list-queues']);
+    assert.notEqual(sqs.code, 0);
+    assert.match(sqs.stderr, /SignatureDoesNotMatch/);
+    const s3 = await awsCli(srv.url, envWrong, ['s3api', 'list-buckets']);
+    assert.notEqual(s3.code, 0);
+    assert.match(s3.stderr, /SignatureDoesNotMatch/);
+    const unknown = await awsCli(srv.url, { ...envA, AWS_ACCESS_KEY_ID: 'AKIANOBODY0000000001' }, ['lambda', 'list-functions']);
+    assert.match(unknown.stderr, /UnrecognizedClientException/);
+  });
+});
