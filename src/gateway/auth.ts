@@ -2,9 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Account } from '../config/accounts.js';
 import { AwsError } from '../core/errors.js';
 import { sqsError } from '../sqs/errors.js';
-import { readBody, setPrereadBody } from './request.js';
+import { readBody, setExpectedBodySha256, setPrereadBody } from './request.js';
+import { ChunkSignatures, setChunkSignatures } from './sigv4-chunks.js';
 import {
-  EMPTY_SHA256, MAX_SKEW_MS, parseSignature, payloadHash, sha256Hex, SigV4Failure, verifySignature, type RawRequest,
+  EMPTY_SHA256, MAX_SKEW_MS, parseSignature, scopeOf, signingKey, payloadHash, sha256Hex, SigV4Failure, verifySignature, type RawRequest,
 } from './sigv4-verify.js';
 
 /** Strict mode: the accounts by access key id, and the clock signatures are checked against. */
@@ -49,7 +50,13 @@ export async function authenticate(auth: GatewayAuth, service: string, req: Inco
       }
       hash ??= actual;
     }
-    verifySignature(raw, sig, account.secretAccessKey, hash!, { s3, nowMs: now });
+    const verified = verifySignature(raw, sig, account.secretAccessKey, hash!, { s3, nowMs: now });
+    if (s3 && hash!.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD')) {
+      setChunkSignatures(req, new ChunkSignatures(signingKey(account.secretAccessKey, sig.date, sig.region, sig.service), sig.timestamp, scopeOf(sig), verified.signature));
+    } else if (s3 && HEX64.test(hash!)) {
+      // Object uploads compare a hex hash while streaming; the small bodies read whole are checked in readBody.
+      setExpectedBodySha256(req, hash!, () => authError(service, 'contentSha256Mismatch', ''));
+    }
     return account;
   } catch (err) {
     if (err instanceof SigV4Failure) throw authError(service, err.kind, err.message, { ...err.detail, AWSAccessKeyId: accessKeyId ?? '' }, now);
@@ -96,7 +103,7 @@ function s3AuthError(kind: Failure, message: string, d: Record<string, string>, 
     case 'missingContentSha256':
       return s3Error('InvalidRequest', 400, {}, message);
     case 'contentSha256Mismatch':
-      return s3Error('XAmzContentSHA256Mismatch', 400, {}, message);
+      return s3Error('XAmzContentSHA256Mismatch', 400, {}, "The provided 'x-amz-content-sha256' header does not match what was computed.");
     case 'unknownKey':
       return s3Error('InvalidAccessKeyId', 403, { AWSAccessKeyId: d.AWSAccessKeyId }, 'The AWS Access Key Id you provided does not exist in our records.');
     case 'mismatch':

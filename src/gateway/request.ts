@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError } from '../core/errors.js';
 
@@ -29,6 +30,13 @@ export function setPrereadBody(req: IncomingMessage, body: Buffer): void {
   prereadBodies.set(req, body);
 }
 
+const expectedSha256 = new WeakMap<IncomingMessage, { hex: string; mismatch: () => AwsError }>();
+
+/** A signed hex `x-amz-content-sha256` the body read by `readBody` must match (else `mismatch()` is thrown). */
+export function setExpectedBodySha256(req: IncomingMessage, hex: string, mismatch: () => AwsError): void {
+  expectedSha256.set(req, { hex, mismatch });
+}
+
 /**
  * Reads the whole body. Over `maxBytes` the rest is discarded and `tooLarge` is thrown, so the caller can answer
  * with the service's own 413 error and the connection is closed once that answer is sent.
@@ -53,7 +61,12 @@ export function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () =>
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('end', () => {
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      const expected = expectedSha256.get(req);
+      if (expected && createHash('sha256').update(body).digest('hex') !== expected.hex) reject(expected.mismatch());
+      else resolve(body);
+    });
     req.on('error', reject);
   });
 }

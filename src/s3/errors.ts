@@ -28,6 +28,7 @@ const TABLE: Readonly<Record<string, readonly [status: number, message: string]>
   NoSuchLifecycleConfiguration: [404, 'The lifecycle configuration does not exist'],
   PermanentRedirect: [301, 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.'],
   AccessDenied: [403, 'Access Denied'],
+  SignatureDoesNotMatch: [403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'],
   RequestTimeout: [400, 'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.'],
   InvalidURI: [400, 'Couldn\'t parse the specified URI.'],
   KeyTooLongError: [400, 'Your key is too long'],

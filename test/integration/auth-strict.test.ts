@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
+import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -169,6 +171,72 @@ describe('strict auth mode', () => {
     const expired = await fetch(await presign(A.secretAccessKey, new Date(Date.now() - 120_000), 60));
     assert.equal(expired.status, 403);
     assert.match(await expired.text(), /<Message>Request has expired<\/Message>/);
+  });
+
+  test('S3 payload hashes are enforced: signed streaming chunks, hex x-amz-content-sha256 of uploads and small bodies', async () => {
+    const s3 = s3Of(srv.url, A);
+    const bucket = uniqueName('chunks');
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const url = new URL(srv.url);
+    const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: A, sha256: Sha256, uriEscapePath: false });
+    const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+    const hmac = (k: Buffer | string, d: string) => createHmac('sha256', k).update(d).digest();
+    const send = (method: string, path: string, headers: Record<string, string>, body: Buffer) => new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request({ hostname: url.hostname, port: url.port, method, path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const signedUpload = async (key: string, parts: string[], tamper = false) => {
+      const now = new Date();
+      const decoded = Buffer.from(parts.join(''));
+      const headers: Record<string, string> = {
+        host: url.host, 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'content-encoding': 'aws-chunked',
+        'x-amz-decoded-content-length': String(decoded.length),
+      };
+      const signed = await signer.sign({ method: 'PUT', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: `/${bucket}/${key}`, query: {}, headers }, { signingDate: now });
+      let previous = /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization!)![1]!;
+      const ts = signed.headers['x-amz-date']!;
+      const scope = `${ts.slice(0, 8)}/us-east-1/s3/aws4_request`;
+      const kSigning = hmac(hmac(hmac(hmac(`AWS4${A.secretAccessKey}`, ts.slice(0, 8)), 'us-east-1'), 's3'), 'aws4_request');
+      const pieces: Buffer[] = [];
+      for (const part of [...parts, '']) {
+        const data = Buffer.from(part);
+        const sig = hmac(kSigning, `AWS4-HMAC-SHA256-PAYLOAD\n${ts}\n${scope}\n${previous}\n${sha('')}\n${sha(data)}`).toString('hex');
+        previous = sig;
+        const sent = tamper && part ? Buffer.from(part.toUpperCase()) : data;
+        pieces.push(Buffer.from(`${data.length.toString(16)};chunk-signature=${sig}\r\n`), sent, Buffer.from('\r\n'));
+      }
+      const body = Buffer.concat(pieces);
+      return send('PUT', `/${bucket}/${key}`, { ...(signed.headers as Record<string, string>), 'content-length': String(body.length) }, body);
+    };
+    const good = await signedUpload('signed.txt', ['hello ', 'chunked ', 'world']);
+    assert.equal(good.status, 200, good.text);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'signed.txt' }));
+    assert.equal(await got.Body!.transformToString(), 'hello chunked world');
+    const bad = await signedUpload('tampered.txt', ['hello ', 'chunked'], true);
+    assert.equal(bad.status, 403);
+    assert.match(bad.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+    await expectAwsError(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'tampered.txt' })), { name: 'NoSuchKey', status: 404 });
+
+    // A hex hash that is not the body's: uploads and small XML bodies alike.
+    const wrongHash = async (method: string, path: string, body: string, extra: Record<string, string> = {}) => {
+      const headers = { host: url.host, 'x-amz-content-sha256': sha('something else'), 'content-length': String(Buffer.byteLength(body)), ...extra };
+      const signed = await signer.sign({ method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path, query: method === 'POST' ? { delete: '' } : {}, headers });
+      return send(method, method === 'POST' ? `${path}?delete=` : path, signed.headers as Record<string, string>, Buffer.from(body));
+    };
+    const put = await wrongHash('PUT', `/${bucket}/hash.txt`, 'content');
+    assert.equal(put.status, 400);
+    assert.match(put.text, /<Code>XAmzContentSHA256Mismatch<\/Code>/);
+    await expectAwsError(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'hash.txt' })), { name: 'NoSuchKey', status: 404 });
+    const del = await wrongHash('POST', `/${bucket}`, '<Delete><Object><Key>signed.txt</Key></Object></Delete>', { 'content-md5': createHash('md5').update('<Delete><Object><Key>signed.txt</Key></Object></Delete>').digest('base64') });
+    assert.equal(del.status, 400);
+    assert.match(del.text, /<Code>XAmzContentSHA256Mismatch<\/Code>/);
+    await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'signed.txt' }));
+    s3.destroy();
   });
 
   test('the AWS CLI signs its way in with the right secret, and is refused with a wrong one', async () => {

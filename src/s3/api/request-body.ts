@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
+import type { ChunkSignatures } from '../../gateway/sigv4-chunks.js';
+import { chunkSignaturesOf } from '../../gateway/sigv4-chunks.js';
 import type { ObjectFiles, WrittenFile } from '../engine/object-files.js';
 import { s3Error } from '../errors.js';
 import { CHECKSUM_ALGORITHMS, CHECKSUM_NAMES, ChecksumMeter, type ChecksumAlgorithm } from './checksums.js';
@@ -17,6 +19,11 @@ export class AwsChunkedDecoder extends Transform {
   private state: 'size' | 'data' | 'crlf' | 'trailer' | 'done' = 'size';
   private line: number[] = [];
   private remaining = 0;
+
+  /** With `signatures`, every chunk's `chunk-signature` is verified (signed streaming uploads). */
+  constructor(private readonly signatures?: ChunkSignatures) {
+    super();
+  }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     try {
@@ -37,10 +44,14 @@ export class AwsChunkedDecoder extends Transform {
       if (this.state === 'done') return;
       if (this.state === 'data') {
         const n = Math.min(this.remaining, chunk.length - i);
+        this.signatures?.data(chunk.subarray(i, i + n));
         this.push(chunk.subarray(i, i + n));
         i += n;
         this.remaining -= n;
-        if (this.remaining === 0) this.state = 'crlf';
+        if (this.remaining === 0) {
+          this.state = 'crlf';
+          if (this.signatures && !this.signatures.end()) throw chunkSignatureMismatch();
+        }
         continue;
       }
       const byte = chunk[i++]!;
@@ -60,8 +71,14 @@ export class AwsChunkedDecoder extends Transform {
       if (line !== '') throw invalidChunk();
       this.state = 'size';
     } else if (this.state === 'size') {
-      const size = parseInt(line.split(';')[0]!.trim(), 16);
+      const [sizeText, ...extensions] = line.split(';');
+      const size = parseInt(sizeText!.trim(), 16);
       if (!Number.isFinite(size) || size < 0) throw invalidChunk();
+      if (this.signatures) {
+        const signature = extensions.map((e) => e.trim()).find((e) => e.startsWith('chunk-signature='))?.slice('chunk-signature='.length);
+        if (!this.signatures.begin(signature)) throw invalidChunk();
+        if (size === 0 && !this.signatures.end()) throw chunkSignatureMismatch();
+      }
       this.remaining = size;
       this.state = size === 0 ? 'trailer' : 'data';
     } else if (this.state === 'trailer') {
@@ -74,6 +91,9 @@ export class AwsChunkedDecoder extends Transform {
     }
   }
 }
+
+const chunkSignatureMismatch = () => s3Error('SignatureDoesNotMatch', {},
+  'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
 
 const invalidChunk = () => s3Error('InvalidRequest', {}, 'The chunked encoding of the request body is not valid.');
 
@@ -133,7 +153,7 @@ export async function receiveObjectBody(req: IncomingMessage, files: ObjectFiles
     throw s3Error('MissingContentLength');
   }
   const chunked = isAwsChunked(req);
-  const decoder = chunked ? new AwsChunkedDecoder() : undefined;
+  const decoder = chunked ? new AwsChunkedDecoder(chunkSignaturesOf(req)) : undefined;
   const algorithms = declaredChecksums(req);
   const checksums = algorithms.length ? new ChecksumMeter(algorithms) : undefined;
   const file = await files.write(req, [decoder, checksums].filter((t) => t !== undefined));
