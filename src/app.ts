@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { loadAccounts } from './config/accounts.js';
+import { functionCredentials, loadAccounts } from './config/accounts.js';
 import { loadConfig, type LambkinConfig } from './config/config.js';
 import { accountsByKey } from './gateway/auth.js';
 import { createDataDir, lockDataDir } from './config/data-dir.js';
@@ -82,7 +82,9 @@ function clientHost(host: string): string {
 /** Composition root: config → store → control plane → data plane → gateway. Used by the CLI and by tests. */
 export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?: Logger): Promise<Lambkin> {
   const config = loadConfig(overrides);
-  const accounts = config.authMode === 'strict' ? loadAccounts(config.accountsFile!) : undefined;
+  const fileAccounts = config.authMode === 'strict' ? loadAccounts(config.accountsFile!) : undefined;
+  const functionKeys = fileAccounts && functionCredentials(fileAccounts);
+  const accounts = fileAccounts && [...fileAccounts, ...functionKeys!];
   const logger = log ?? pino({ level: config.logLevel }, pino.destination(2));
   createDataDir(config.dataDir);
   const lock = lockDataDir(config.dataDir);
@@ -103,6 +105,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     {
       environment: envOptions, idleEnvironmentMs: config.idleEnvironmentMs, scaleUpDelayMs: config.scaleUpDelayMs,
       endpointUrl: () => url, ...FUNCTION_CREDENTIALS,
+      ...(functionKeys && { credentialsFor: (account: string) => functionKeys.find((k) => k.accountId === account) }),
     },
     code, new FunctionLogs(config.dataDir), spares, logger,
   );

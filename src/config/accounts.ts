@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 
 /** One account of strict mode: the access key a client signs with, its secret, and the account it acts as. */
@@ -60,4 +61,22 @@ export function loadAccounts(file: string): Account[] {
   });
   if (problems.length) throw new Error(`invalid accounts file ${file}: ${problems.join('; ')}`);
   return accounts;
+}
+
+/**
+ * Credentials lambkin gives the functions of each account (strict mode), so their SDK calls act as that account:
+ * one key per account, with a secret made at start and never written anywhere.
+ */
+export function functionCredentials(accounts: readonly Account[]): Account[] {
+  const byAccount = new Map<string, Account>();
+  for (const a of accounts) {
+    if (byAccount.has(a.accountId)) continue;
+    byAccount.set(a.accountId, {
+      accessKeyId: `LKFN${a.accountId}${randomBytes(4).toString('hex').toUpperCase()}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      accountId: a.accountId,
+      name: `functions of ${a.accountId}`,
+    });
+  }
+  return [...byAccount.values()];
 }

@@ -11,7 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createLambkin } from '../../src/app.js';
 import { awsCli, awsToolEnv } from '../helpers/aws-cli.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
-import { deploy } from '../helpers/functions.js';
+import { deploy, invokeJson } from '../helpers/functions.js';
 import { Sha256 } from '../helpers/sha256.js';
 import { startServer, tempDir, uniqueName } from '../helpers/server.js';
 
@@ -104,6 +104,22 @@ describe('strict auth mode', () => {
     assert.equal(await got.Body!.transformToString(), 'hello');
     assert.deepEqual((await sa.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name), [bucket]);
     for (const c of [la, lb, qa, qb, sa]) c.destroy();
+  });
+
+  test('a function\'s own SDK calls act as its account', async () => {
+    const la = lambdaOf(srv.url, A);
+    const qa = sqsOf(srv.url, A);
+    const queue = (await qa.send(new CreateQueueCommand({ QueueName: uniqueName('fnq') }))).QueueUrl!;
+    const fn = await deploy(la, {
+      'index.mjs': `import { SQSClient, ListQueuesCommand } from '@aws-sdk/client-sqs';
+        export const handler = async () => (await new SQSClient({}).send(new ListQueuesCommand({}))).QueueUrls ?? [];`,
+    }, { handler: 'index.handler', timeout: 20 });
+    const out = await invokeJson(la, fn);
+    assert.equal(out.out.FunctionError, undefined, out.text);
+    assert.ok(out.body.includes(queue), out.text);
+    assert.ok(out.body.every((u: string) => u.includes('/111111111111/')), out.text);
+    la.destroy();
+    qa.destroy();
   });
 
   test('a wrong secret gets each protocol\'s signature error', async () => {

@@ -21,6 +21,8 @@ export interface PoolSettings {
   endpointUrl: () => string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** Per-account credentials (strict auth mode): a function's SDK calls then act as the function's account. */
+  credentialsFor?: (account: string) => { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
 interface Waiter {
@@ -212,7 +214,8 @@ export class EnvironmentPool {
     const cwd = this.code.taskRoot(fn.codeSha256Hex);
     const env = functionEnvironment(fn, {
       runtimeApi, taskRoot: cwd, runtimeDir: this.code.runtimeRoot, logStream,
-      endpointUrl: this.settings.endpointUrl(), accessKeyId: this.settings.accessKeyId, secretAccessKey: this.settings.secretAccessKey,
+      endpointUrl: this.settings.endpointUrl(),
+      ...(this.settings.credentialsFor?.(fn.account) ?? { accessKeyId: this.settings.accessKeyId, secretAccessKey: this.settings.secretAccessKey }),
     });
     return { fn, env, cwd, logFile: this.logs.open(fn.account, fn.region, fn.logGroup, logStream) };
   }
