@@ -204,12 +204,13 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     return false;
   };
 
+  const gatewayAuth = accounts && { accounts: accountsByKey(accounts), maxBodyBytes: Math.max(config.maxSyncPayloadBytes, 6 * 1024 * 1024) + 64 * 1024 };
   const server = createGateway({
     defaultAccount: config.accountId,
     defaultRegion: config.region,
     log: logger,
     internal,
-    auth: accounts && { accounts: accountsByKey(accounts), maxBodyBytes: Math.max(config.maxSyncPayloadBytes, 6 * 1024 * 1024) + 64 * 1024 },
+    auth: gatewayAuth,
     fronts: [
       executeApiFront({
         defaultAccount: config.accountId, restApis, httpApis, log: logger, templates,
@@ -217,6 +218,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
       }),
       new UrlFront({
         functionUrls, functions, policies, invoker, defaultAccount: config.accountId, maxPayloadBytes: config.maxSyncPayloadBytes, log: logger,
+        auth: gatewayAuth,
       }),
     ],
     services: [{

@@ -27,7 +27,7 @@ export function callByPath(port: number, functionUrl: string, call: UrlCall = {}
  * Calls a function URL by host name with a SigV4-signed request, as an IAM caller does (`service` is `lambda` for
  * function URLs). Returns the answer.
  */
-export async function callSigned(port: number, functionUrl: string, call: UrlCall & { service?: string } = {}): Promise<UrlAnswer> {
+export async function callSigned(port: number, functionUrl: string, call: UrlCall & { service?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {}): Promise<UrlAnswer> {
   const { host } = urlParts(functionUrl);
   const [pathOnly, queryText] = (call.path ?? '/').split('?') as [string, string | undefined];
   const query: Record<string, string | string[]> = {};
@@ -35,7 +35,7 @@ export async function callSigned(port: number, functionUrl: string, call: UrlCal
     const prev = query[k];
     query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
-  const signer = new SignatureV4({ service: call.service ?? 'lambda', region: 'us-east-1', credentials: TEST_CREDENTIALS, sha256: Sha256 });
+  const signer = new SignatureV4({ service: call.service ?? 'lambda', region: 'us-east-1', credentials: call.credentials ?? TEST_CREDENTIALS, sha256: Sha256 });
   const headers: Record<string, string> = { host };
   for (const [k, v] of Object.entries(call.headers ?? {})) headers[k] = String(v);
   const signed = await signer.sign({

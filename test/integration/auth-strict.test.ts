@@ -4,13 +4,14 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { CreateFunctionUrlConfigCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createLambkin } from '../../src/app.js';
 import { awsCli, awsToolEnv } from '../helpers/aws-cli.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
+import { callSigned } from '../helpers/function-urls.js';
 import { deploy, invokeJson } from '../helpers/functions.js';
 import { Sha256 } from '../helpers/sha256.js';
 import { startServer, tempDir, uniqueName } from '../helpers/server.js';
@@ -120,6 +121,22 @@ describe('strict auth mode', () => {
     assert.ok(out.body.every((u: string) => u.includes('/111111111111/')), out.text);
     la.destroy();
     qa.destroy();
+  });
+
+  test('AWS_IAM function URLs verify the signature and know the caller\'s account', async () => {
+    const la = lambdaOf(srv.url, A);
+    const fn = await deploy(la, { 'index.js': 'exports.handler = async (e) => ({ account: e.requestContext.authorizer.iam.accountId, body: e.body });' });
+    const { FunctionUrl } = await la.send(new CreateFunctionUrlConfigCommand({ FunctionName: fn, AuthType: 'AWS_IAM' }));
+    la.destroy();
+    const ok = await callSigned(srv.port, FunctionUrl!, { method: 'POST', path: '/a%20b?x=1', body: 'payload', headers: { 'content-type': 'text/plain' }, credentials: A });
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual(JSON.parse(ok.text), { account: A.accountId, body: 'payload' });
+    const wrong = await callSigned(srv.port, FunctionUrl!, { method: 'POST', body: 'payload', credentials: WRONG });
+    assert.equal(wrong.status, 403);
+    const other = await callSigned(srv.port, FunctionUrl!, { method: 'POST', body: 'payload', credentials: B });
+    assert.equal(other.status, 403);
+    const unknown = await callSigned(srv.port, FunctionUrl!, { credentials: UNKNOWN });
+    assert.equal(unknown.status, 403);
   });
 
   test('a wrong secret gets each protocol\'s signature error', async () => {

@@ -6,6 +6,7 @@ import { MalformedProxyResponse, type HttpResponse } from '../../apigw/engine/pr
 import { functionArn } from '../../core/arn.js';
 import { AwsError, isAwsError } from '../../core/errors.js';
 import { newRequestId } from '../../core/ids.js';
+import { authenticate, type GatewayAuth } from '../../gateway/auth.js';
 import { readBody } from '../../gateway/request.js';
 import type { HttpFront } from '../../gateway/server.js';
 import type { FunctionUrlRecord } from '../../store/store.js';
@@ -25,6 +26,8 @@ export interface UrlFrontDeps {
   invoker: Invoker;
   /** The account a signed request acts for while signatures are not checked (dev mode). */
   defaultAccount: string;
+  /** Strict auth mode: AWS_IAM URLs take only requests verifiably signed by a known key, as that key's account. */
+  auth?: GatewayAuth;
   /** The largest event (and request body) a URL passes to its function: Invoke's 6 MB. */
   maxPayloadBytes: number;
   log: Logger;
@@ -116,14 +119,14 @@ export class UrlFront implements HttpFront {
   async serve(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     const requestId = newRequestId();
     const timeMs = Date.now();
-    const answer = await this.answer(req, urlAddress(req.headers.host, path)!, query, requestId, timeMs);
+    const answer = await this.answer(req, urlAddress(req.headers.host, path)!, query, requestId, timeMs, path);
     // A body nobody read (a refusal, a preflight) is drained so that the connection can serve the next request.
     if (!req.readableEnded) req.resume();
     send(res, requestId, answer);
   }
 
   /** Which URL, which method, CORS preflight, auth — then the invocation, with CORS headers on its answer. */
-  private async answer(req: IncomingMessage, address: UrlAddress, query: string, requestId: string, timeMs: number): Promise<HttpResponse> {
+  private async answer(req: IncomingMessage, address: UrlAddress, query: string, requestId: string, timeMs: number, rawPath: string): Promise<HttpResponse> {
     const url = this.deps.functionUrls.byUrlId(address.urlId);
     if (!url || (address.region !== undefined && address.region !== url.region)) return urlError(404, 'Not Found', 'ResourceNotFoundException');
     const method = req.method ?? 'GET';
@@ -133,7 +136,18 @@ export class UrlFront implements HttpFront {
       return Array.isArray(v) ? v.join(',') : v;
     };
     if (url.cors && isPreflight(method, header)) return preflightResponse(url.cors, header('origin'));
-    const access = authorizeUrl(url, req, new URLSearchParams(query), this.deps.policies, this.deps.defaultAccount);
+    let callerAccount = this.deps.defaultAccount;
+    if (this.deps.auth && url.authType === 'AWS_IAM') {
+      try {
+        callerAccount = (await authenticate(this.deps.auth, 'lambda', req, { method, path: rawPath, query, rawHeaders: req.rawHeaders })).accountId;
+      } catch (err) {
+        if (!isAwsError(err)) throw err;
+        this.deps.log.debug({ requestId, urlId: url.urlId, reason: err.code }, 'function URL: signature refused');
+        if (err.status === 413) return urlError(413, `Request must be smaller than ${this.deps.maxPayloadBytes} bytes for the InvokeFunction operation`, 'RequestTooLargeException');
+        return urlError(403, FORBIDDEN, 'AccessDeniedException');
+      }
+    }
+    const access = authorizeUrl(url, req, new URLSearchParams(query), this.deps.policies, callerAccount);
     if (!access.allowed) {
       this.deps.log.debug({ requestId, urlId: url.urlId, authType: url.authType }, 'function URL: request refused');
       return urlError(403, FORBIDDEN, 'AccessDeniedException');
