@@ -213,7 +213,7 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     auth: gatewayAuth,
     fronts: [
       executeApiFront({
-        defaultAccount: config.accountId, restApis, httpApis, log: logger, templates,
+        defaultAccount: config.accountId, restApis, httpApis, log: logger, templates, auth: gatewayAuth,
         lambda: new LambdaIntegration(functions, push, invoker, logger, { sync: config.maxSyncPayloadBytes, async: config.maxAsyncPayloadBytes }),
       }),
       new UrlFront({

@@ -64,6 +64,32 @@ export async function authenticate(auth: GatewayAuth, service: string, req: Inco
   }
 }
 
+/**
+ * Verifies a request whose body is already read, for an HTTP front that authorizes with SigV4 (API Gateway
+ * `AWS_IAM` methods, scope service `execute-api`). Answers with the account, or why the request is refused
+ * (`missing` when unsigned), with the REST-JSON code and message AWS uses.
+ */
+export function verifyBuffered(auth: GatewayAuth, signingService: string, raw: RawRequest, body: Buffer):
+  Account | { refused: 'missing' | 'invalid'; code: string; message: string } {
+  const now = auth.now?.() ?? Date.now();
+  try {
+    const sig = parseSignature(raw);
+    if (!sig) return { refused: 'missing', code: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' };
+    if (sig.service !== signingService) {
+      return { refused: 'invalid', code: 'InvalidSignatureException', message: `Credential should be scoped to correct service: '${signingService}'. ` };
+    }
+    const account = auth.accounts.get(sig.accessKeyId);
+    if (!account) return { refused: 'invalid', code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
+    const hash = payloadHash(raw, sig, false, body)!;
+    verifySignature(raw, sig, account.secretAccessKey, hash, { s3: false, nowMs: now });
+    return account;
+  } catch (err) {
+    if (!(err instanceof SigV4Failure)) throw err;
+    const code = err.kind === 'incomplete' || err.kind === 'presignMalformed' ? 'IncompleteSignatureException' : 'InvalidSignatureException';
+    return { refused: 'invalid', code, message: err.message };
+  }
+}
+
 /** The error each protocol answers an authentication failure with (docs: spec sigv4 §7). */
 function authError(service: string, kind: Failure, message: string, detail: Record<string, string> = {}, now = Date.now()): AwsError {
   if (service === 's3') return s3AuthError(kind, message, detail, now);

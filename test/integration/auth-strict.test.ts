@@ -4,7 +4,8 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CreateFunctionUrlConfigCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
+import { AddPermissionCommand, CreateFunctionUrlConfigCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -137,6 +138,42 @@ describe('strict auth mode', () => {
     assert.equal(other.status, 403);
     const unknown = await callSigned(srv.port, FunctionUrl!, { credentials: UNKNOWN });
     assert.equal(unknown.status, 403);
+  });
+
+  test('AWS_IAM methods of REST APIs verify the signature and know the caller\'s account', async () => {
+    const la = lambdaOf(srv.url, A);
+    const apigw = new APIGatewayClient({ endpoint: srv.url, region: 'us-east-1', credentials: A, maxAttempts: 1 });
+    const fn = await deploy(la, { 'index.js': 'exports.handler = async (e) => ({ statusCode: 200, body: JSON.stringify(e.requestContext.identity) });' });
+    const api = await apigw.send(new CreateRestApiCommand({ name: 'iam-api' }));
+    const r = (await apigw.send(new CreateResourceCommand({ restApiId: api.id!, parentId: api.rootResourceId!, pathPart: 'iam' }))).id!;
+    await apigw.send(new PutMethodCommand({ restApiId: api.id!, resourceId: r, httpMethod: 'GET', authorizationType: 'AWS_IAM' }));
+    const arn = `arn:aws:lambda:us-east-1:${A.accountId}:function:${fn}`;
+    await apigw.send(new PutIntegrationCommand({
+      restApiId: api.id!, resourceId: r, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST',
+      uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${arn}/invocations`,
+    }));
+    await la.send(new AddPermissionCommand({
+      FunctionName: fn, StatementId: 'api', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
+      SourceArn: `arn:aws:execute-api:us-east-1:${A.accountId}:${api.id}/*`,
+    }));
+    await apigw.send(new CreateDeploymentCommand({ restApiId: api.id!, stageName: 'prod' }));
+    apigw.destroy();
+    la.destroy();
+    const url = new URL(srv.url);
+    const get = async (creds: Creds | undefined, service = 'execute-api') => {
+      const request = { method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: `/_execute-api/${api.id}/prod/iam`, query: {}, headers: { host: url.host } };
+      const signed = creds ? await new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: Sha256 }).sign(request) : request;
+      const res = await fetch(`${srv.url}${request.path}`, { headers: signed.headers as Record<string, string> });
+      return { status: res.status, type: res.headers.get('x-amzn-errortype'), json: await res.json() as any };
+    };
+    const ok = await get(A);
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+    assert.equal(ok.json.accountId, A.accountId);
+    assert.equal(ok.json.accessKey, A.accessKeyId);
+    assert.deepEqual(await get(undefined), { status: 403, type: 'MissingAuthenticationTokenException', json: { message: 'Missing Authentication Token' } });
+    assert.deepEqual(await get(WRONG), { status: 403, type: 'InvalidSignatureException', json: { message: SIGNATURE_MISMATCH } });
+    assert.equal((await get(UNKNOWN)).type, 'UnrecognizedClientException');
+    assert.equal((await get(A, 'lambda')).type, 'InvalidSignatureException');
   });
 
   test('a wrong secret gets each protocol\'s signature error', async () => {

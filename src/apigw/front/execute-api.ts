@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, isAwsError } from '../../core/errors.js';
 import { newRequestId } from '../../core/ids.js';
+import { verifyBuffered, type GatewayAuth } from '../../gateway/auth.js';
 import { readBody } from '../../gateway/request.js';
 import type { HttpFront } from '../../gateway/server.js';
 import type { ApiDocuments, Owned } from '../engine/api-documents.js';
@@ -32,6 +33,8 @@ export interface ExecuteApiDeps {
   httpApis: ApiDocuments<HttpApi>;
   lambda: LambdaIntegration;
   log: Logger;
+  /** Strict auth mode: AWS_IAM methods take only requests verifiably signed by a known key, as that key's account. */
+  auth?: GatewayAuth;
 }
 
 /** Where a request is addressed: the API id and the path after it (stage included), as sent. */
@@ -74,7 +77,8 @@ export function executeApiFront(deps: ExecuteApiDeps): HttpFront {
         method: req.method ?? 'GET', rawPath: where.rest, rawQueryString: query, headers: forwarded(headerPairs(req.rawHeaders), sourceIp, req.socket.localPort),
         body, sourceIp, protocol: `HTTP/${req.httpVersion}`, domainName: where.domain, timeMs: Date.now(), requestId,
       };
-      const answer = rest ? await serveRest(deps, rest, request) : await serveHttp(deps, http!, request);
+      const verify = () => verifyBuffered(deps.auth!, 'execute-api', { method: request.method, path, query, rawHeaders: req.rawHeaders }, body);
+      const answer = rest ? await serveRest(deps, rest, request, verify) : await serveHttp(deps, http!, request);
       send(res, requestId, answer);
     },
   };
@@ -133,7 +137,7 @@ function templateInput(req: HttpRequest, pathParameters: Record<string, string>,
 
 const restInternalError = () => frontError(500, 'Internal server error', REST_ERROR);
 
-async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpRequest): Promise<HttpResponse> {
+async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpRequest, verify: () => ReturnType<typeof verifyBuffered>): Promise<HttpResponse> {
   const [stageName, ...rest] = segments(req.rawPath);
   const stage = stageName === undefined ? undefined : owned.doc.stages[decodeSegment(stageName)];
   if (!stage) return frontError(403, 'Forbidden', 'ForbiddenException');
@@ -144,7 +148,11 @@ async function serveRest(deps: ExecuteApiDeps, owned: Owned<RestApi>, req: HttpR
   const method: Method | undefined = hit?.candidate.resourceMethods?.[req.method] ?? hit?.candidate.resourceMethods?.ANY;
   if (!hit || !method) return frontError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException');
   let caller: CallerIdentity | undefined;
-  if (method.authorizationType === 'AWS_IAM') {
+  if (method.authorizationType === 'AWS_IAM' && deps.auth) {
+    const verified = verify();
+    if ('refused' in verified) return frontError(403, verified.message, verified.code);
+    caller = iamIdentity(verified.accessKeyId, verified.accountId);
+  } else if (method.authorizationType === 'AWS_IAM') {
     const signed = iamCaller(req, deps.defaultAccount);
     if (typeof signed === 'string') return signed === 'missing'
       ? frontError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException')
@@ -234,7 +242,11 @@ function iamCaller(req: HttpRequest, account: string): CallerIdentity | 'missing
   const m = fromHeader ?? fromQuery;
   if (!m) return 'missing';
   if (m[2] !== 'execute-api') return 'wrong-service';
-  return { accessKey: m[1]!, accountId: account, caller: m[1]!, user: m[1]!, userArn: `arn:aws:iam::${account}:root` };
+  return iamIdentity(m[1]!, account);
+}
+
+function iamIdentity(accessKey: string, account: string): CallerIdentity {
+  return { accessKey, accountId: account, caller: accessKey, user: accessKey, userArn: `arn:aws:iam::${account}:root` };
 }
 
 function isJson(text: string): boolean {
