@@ -20,7 +20,12 @@ export function accountsByKey(accounts: readonly Account[]): Map<string, Account
   return new Map(accounts.map((a) => [a.accessKeyId, a]));
 }
 
-type Failure = SigV4Failure['kind'] | 'missing' | 'missingContentSha256' | 'contentSha256Mismatch';
+type Failure = SigV4Failure['kind'] | 'missing' | 'missingContentSha256' | 'contentSha256Mismatch' | 'wrongService';
+
+/** The scope service each gateway service's requests are signed for (botocore `signingName`). */
+const SIGNING_NAMES: Readonly<Record<string, string>> = {
+  lambda: 'lambda', sqs: 'sqs', s3: 's3', sns: 'sns', events: 'events', apigateway: 'apigateway',
+};
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -37,6 +42,8 @@ export async function authenticate(auth: GatewayAuth, service: string, req: Inco
     const sig = parseSignature(raw);
     if (!sig) throw authError(service, 'missing', 'Missing Authentication Token');
     accessKeyId = sig.accessKeyId;
+    const signingName = SIGNING_NAMES[service] ?? service;
+    if (sig.service !== signingName) throw authError(service, 'wrongService', `Credential should be scoped to correct service: '${signingName}'. `);
     const account = auth.accounts.get(sig.accessKeyId);
     if (!account) throw authError(service, 'unknownKey', 'The security token included in the request is invalid.', { AWSAccessKeyId: sig.accessKeyId });
     let hash = payloadHash(raw, sig, s3, undefined);
@@ -105,6 +112,7 @@ function authError(service: string, kind: Failure, message: string, detail: Reco
     presignExpired: ['InvalidSignatureException', 'RequestExpired', 403],
     missingContentSha256: ['IncompleteSignatureException', 'IncompleteSignature', 400],
     contentSha256Mismatch: ['InvalidSignatureException', 'SignatureDoesNotMatch', 403],
+    wrongService: ['InvalidSignatureException', 'SignatureDoesNotMatch', 403],
   };
   const [jsonCode, queryCode, status] = table[kind];
   const expired = queryCode === 'RequestExpired';
@@ -122,6 +130,7 @@ function s3AuthError(kind: Failure, message: string, d: Record<string, string>, 
   switch (kind) {
     case 'missing':
       return s3Error('AccessDenied', 403, {}, 'Access Denied');
+    case 'wrongService':
     case 'incomplete':
       return s3Error('AuthorizationHeaderMalformed', 400, {}, `The authorization header is malformed; ${message}`);
     case 'presignMalformed':

@@ -7,6 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
 import { AddPermissionCommand, CreateFunctionUrlConfigCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { EventBridgeClient, ListRulesCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import { CreateTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createLambkin } from '../../src/app.js';
@@ -174,6 +176,24 @@ describe('strict auth mode', () => {
     assert.deepEqual(await get(WRONG), { status: 403, type: 'InvalidSignatureException', json: { message: SIGNATURE_MISMATCH } });
     assert.equal((await get(UNKNOWN)).type, 'UnrecognizedClientException');
     assert.equal((await get(A, 'lambda')).type, 'InvalidSignatureException');
+  });
+
+  test('SNS and EventBridge: each account sees its own topics and rules; a wrong secret is refused', async () => {
+    const snsOf = (c: Creds) => new SNSClient({ endpoint: srv.url, region: 'us-east-1', credentials: c, maxAttempts: 1 });
+    const ebOf = (c: Creds) => new EventBridgeClient({ endpoint: srv.url, region: 'us-east-1', credentials: c, maxAttempts: 1 });
+    const [na, nb, nw] = [snsOf(A), snsOf(B), snsOf(WRONG)];
+    const topic = (await na.send(new CreateTopicCommand({ Name: uniqueName('t') }))).TopicArn!;
+    assert.match(topic, /^arn:aws:sns:us-east-1:111111111111:/);
+    assert.deepEqual((await na.send(new ListTopicsCommand({}))).Topics!.map((t) => t.TopicArn), [topic]);
+    assert.deepEqual((await nb.send(new ListTopicsCommand({}))).Topics ?? [], []);
+    await expectAwsError(nw.send(new ListTopicsCommand({})), { name: 'SignatureDoesNotMatch', status: 403 });
+    const [ea, eb, ew] = [ebOf(A), ebOf(B), ebOf(WRONG)];
+    const rule = uniqueName('r');
+    await ea.send(new PutRuleCommand({ Name: rule, ScheduleExpression: 'rate(1 hour)' }));
+    assert.deepEqual((await ea.send(new ListRulesCommand({}))).Rules!.map((r) => r.Name), [rule]);
+    assert.deepEqual((await eb.send(new ListRulesCommand({}))).Rules ?? [], []);
+    await expectAwsError(ew.send(new ListRulesCommand({})), { name: 'InvalidSignatureException', status: 403 });
+    for (const c of [na, nb, nw, ea, eb, ew]) c.destroy();
   });
 
   test('a wrong secret gets each protocol\'s signature error', async () => {
