@@ -339,6 +339,18 @@ describe('strict auth mode', () => {
     assert.ok(fns.json.Functions.every((f: { FunctionArn: string }) => f.FunctionArn.includes(':111111111111:')));
     const buckets = await awsCli(srv.url, envA, ['s3api', 'list-buckets']);
     assert.equal(buckets.code, 0, buckets.stderr);
+    const fn = await deploy(lambdaOf(srv.url, A), { 'index.js': 'exports.handler = async () => 1;' });
+    const byArn = await awsCli(srv.url, envA, ['lambda', 'get-function-configuration', '--function-name', `arn:aws:lambda:us-east-1:${A.accountId}:function:${fn}`, '--qualifier', '$LATEST']);
+    assert.equal(byArn.code, 0, byArn.stderr);
+    const bucket = uniqueName('cli');
+    assert.equal((await awsCli(srv.url, envA, ['s3api', 'create-bucket', '--bucket', bucket])).code, 0);
+    const file = path.join(scratch, 'upload.txt');
+    fs.writeFileSync(file, 'from the cli');
+    const put = await awsCli(srv.url, envA, ['s3api', 'put-object', '--bucket', bucket, '--key', 'dir/a b+ü.txt', '--body', file]);
+    assert.equal(put.code, 0, put.stderr);
+    const head = await awsCli(srv.url, envA, ['s3api', 'head-object', '--bucket', bucket, '--key', 'dir/a b+ü.txt']);
+    assert.equal(head.code, 0, head.stderr);
+    assert.equal(head.json.ContentLength, 12);
 
     const envWrong = { ...envA, AWS_SECRET_ACCESS_KEY: 'wrong' };
     const lambda = await awsCli(srv.url, envWrong, ['lambda', 'list-functions']);

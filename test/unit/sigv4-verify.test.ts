@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '../helpers/sha256.js';
 import {
-  canonicalRequest, parseSignature, payloadHash, rfc3986, sha256Hex, signingKey, SigV4Failure, verifySignature, type RawRequest,
+  canonicalRequest, canonicalUri, parseSignature, payloadHash, rfc3986, sha256Hex, signingKey, SigV4Failure, verifySignature, type RawRequest,
 } from '../../src/gateway/sigv4-verify.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -123,6 +123,23 @@ describe('SigV4 verification', () => {
     assert.equal(failure(() => verify(tampered, undefined, { s3: true })).kind, 'mismatch');
     const noExpires = { ...req, query: req.query.replace(/X-Amz-Expires=\d+&?/, '') };
     assert.equal(failure(() => parseSignature(noExpires)).kind, 'presignMalformed');
+  });
+
+  it('canonicalises paths, duplicate headers and whitespace like the SDKs', () => {
+    assert.equal(canonicalUri('/a//b/./c/../d%20e', false), '/a/b/d%2520e');
+    assert.equal(canonicalUri('', false), '/');
+    assert.equal(canonicalUri('/a//b/./c', true), '/a//b/./c');
+    const req = raw('GET', '/', 'b=2&a=2&a=1&c&d=%2B+', { Host: 'h', 'X-Multi': ' one ', 'x-multi': 'two   three ' });
+    const canonical = canonicalRequest(req, { form: 'header', signedHeaders: 'host;x-multi' }, 'HASH', false);
+    assert.equal(canonical, 'GET\n/\na=1&a=2&b=2&c=&d=%2B%2B\nhost:h\nx-multi:one,two three\n\nhost;x-multi\nHASH');
+  });
+
+  it('takes the Date header when X-Amz-Date is absent, and rejects SigV4A', () => {
+    const sig = parseSignature(raw('GET', '/', '', {
+      Host: 'h', Date: 'Fri, 04 Dec 2026 12:00:00 GMT', Authorization: 'AWS4-HMAC-SHA256 Credential=a/20261204/us-east-1/sqs/aws4_request,SignedHeaders=date;host,Signature=00',
+    }))!;
+    assert.equal(sig.timestamp, '20261204T120000Z');
+    assert.equal(failure(() => parseSignature(raw('GET', '/', '', { Host: 'h', Authorization: 'AWS4-ECDSA-P256-SHA256 Credential=a/20261204/sqs/aws4_request, SignedHeaders=host, Signature=00' }))).kind, 'incomplete');
   });
 
   it('tells unsigned from malformed', () => {
