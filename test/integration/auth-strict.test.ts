@@ -223,6 +223,32 @@ describe('strict auth mode', () => {
     near.destroy();
   });
 
+  test('the SQS query protocol answers in XML', async () => {
+    const url = new URL(srv.url);
+    const query = async (creds: Creds | undefined) => {
+      const body = 'Action=ListQueues&Version=2012-11-05';
+      const request = {
+        method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: {}, body,
+        headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      };
+      const signed = creds ? await new SignatureV4({ service: 'sqs', region: 'us-east-1', credentials: creds, sha256: Sha256 }).sign(request) : request;
+      const res = await fetch(srv.url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+      return { status: res.status, text: await res.text() };
+    };
+    const ok = await query(A);
+    assert.equal(ok.status, 200, ok.text);
+    assert.match(ok.text, /<ListQueuesResponse/);
+    const wrong = await query(WRONG);
+    assert.equal(wrong.status, 403);
+    assert.match(wrong.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+    const unknown = await query(UNKNOWN);
+    assert.equal(unknown.status, 403);
+    assert.match(unknown.text, /<Code>InvalidClientTokenId<\/Code>/);
+    const unsigned = await query(undefined);
+    assert.equal(unsigned.status, 403);
+    assert.match(unsigned.text, /<Code>MissingAuthenticationToken<\/Code>/);
+  });
+
   test('unsigned requests are refused', async () => {
     const lambda = await fetch(`${srv.url}/2015-03-31/functions/`);
     assert.equal(lambda.status, 403);
