@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { functionCredentials, loadAccounts } from './config/accounts.js';
-import { loadConfig, type LambkinConfig } from './config/config.js';
+import { isLoopback, loadConfig, type LambkinConfig } from './config/config.js';
 import { accountsByKey } from './gateway/auth.js';
 import { createDataDir, lockDataDir } from './config/data-dir.js';
 import { acceptsApiGateway, apiGatewayService } from './apigw/api/service.js';
@@ -186,6 +186,12 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
       return true;
     }
     if (path === '/_lambkin/async' && req.method === 'GET') {
+      // It names every account's functions: in strict mode only this machine may read it (lambkin status).
+      if (config.authMode === 'strict' && !isLoopback(req.socket.remoteAddress ?? '')) {
+        res.writeHead(403, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ message: 'In strict auth mode the async backlog is served to loopback clients only.' }));
+        return true;
+      }
       sendInternalJson(res, { functions: asyncInvocations.backlog() });
       return true;
     }
