@@ -40,6 +40,7 @@ import { putOnBus } from './events/engine/bus.js';
 import { DEFAULT_BUS, EventRules } from './events/engine/rules.js';
 import { Scheduler } from './events/engine/scheduler.js';
 import { ScheduleTimeline } from './events/engine/timeline.js';
+import { virtualHostBucket } from './s3/api/addressing.js';
 import { acceptsS3, s3Service, sendS3Error } from './s3/api/service.js';
 import { S3Engine } from './s3/engine/s3-engine.js';
 import { acceptsSqs, sendSqsError, sqsService } from './sqs/api/service.js';
@@ -210,7 +211,10 @@ export async function createLambkin(overrides: Partial<LambkinConfig> = {}, log?
     return false;
   };
 
-  const gatewayAuth = accounts && { accounts: accountsByKey(accounts), maxBodyBytes: Math.max(config.maxSyncPayloadBytes, 6 * 1024 * 1024) + 64 * 1024 };
+  const gatewayAuth = accounts && {
+    accounts: accountsByKey(accounts), maxBodyBytes: Math.max(config.maxSyncPayloadBytes, 6 * 1024 * 1024) + 64 * 1024,
+    s3BucketFromHost: (host: string | undefined) => virtualHostBucket(host, ['localhost', config.hostName]),
+  };
   const server = createGateway({
     defaultAccount: config.accountId,
     defaultRegion: config.region,

@@ -5,7 +5,7 @@ import { sqsError } from '../sqs/errors.js';
 import { readBody, setExpectedBodySha256, setPrereadBody } from './request.js';
 import { ChunkSignatures, setChunkSignatures } from './sigv4-chunks.js';
 import {
-  EMPTY_SHA256, MAX_SKEW_MS, parseSignature, scopeOf, signingKey, payloadHash, sha256Hex, SigV4Failure, verifySignature, type RawRequest,
+  EMPTY_SHA256, MAX_SKEW_MS, parseSignature, parseSigV2, verifySigV2, scopeOf, signingKey, payloadHash, sha256Hex, SigV4Failure, verifySignature, type RawRequest,
 } from './sigv4-verify.js';
 
 /** Strict mode: the accounts by access key id, and the clock signatures are checked against. */
@@ -13,6 +13,8 @@ export interface GatewayAuth {
   accounts: ReadonlyMap<string, Account>;
   /** Largest body buffered for hashing before a service reads it. */
   maxBodyBytes: number;
+  /** The bucket a virtual-hosted S3 request addresses by its Host (S3 SigV2 signs it as part of the resource). */
+  s3BucketFromHost?: (host: string | undefined) => string | undefined;
   now?: () => number;
 }
 
@@ -39,6 +41,16 @@ export async function authenticate(auth: GatewayAuth, service: string, req: Inco
   const now = auth.now?.() ?? Date.now();
   let accessKeyId: string | undefined;
   try {
+    if (s3) {
+      const v2 = parseSigV2(raw);
+      if (v2) {
+        accessKeyId = v2.accessKeyId;
+        const account = auth.accounts.get(v2.accessKeyId);
+        if (!account) throw authError(service, 'unknownKey', '', { AWSAccessKeyId: v2.accessKeyId });
+        verifySigV2(raw, v2, account.secretAccessKey, { nowMs: now, bucketFromHost: auth.s3BucketFromHost?.(req.headers.host) });
+        return account;
+      }
+    }
     const sig = parseSignature(raw);
     if (!sig) throw authError(service, 'missing', 'Missing Authentication Token');
     accessKeyId = sig.accessKeyId;

@@ -317,3 +317,74 @@ function checkTime(sig: ParsedSignature, nowMs: number): void {
     throw new SigV4Failure('expired', `Signature expired: ${sig.timestamp} is now earlier than ${amzDate(nowMs - MAX_SKEW_MS)} (${now} - 15 min.)`, detail);
   }
 }
+
+/** Sub-resources S3's Signature Version 2 signs along with the path (botocore `HmacV1Auth.QSAOfInterest`). */
+const SIGV2_SUBRESOURCES = new Set([
+  'accelerate', 'acl', 'cors', 'defaultObjectAcl', 'location', 'logging', 'partNumber', 'policy', 'requestPayment',
+  'torrent', 'versioning', 'versionId', 'versions', 'website', 'uploads', 'uploadId', 'response-content-type',
+  'response-content-language', 'response-expires', 'response-cache-control', 'response-content-disposition',
+  'response-content-encoding', 'delete', 'lifecycle', 'tagging', 'restore', 'storageClass', 'notification', 'replication',
+  'requestPayment', 'analytics', 'metrics', 'inventory', 'select', 'select-type', 'object-lock',
+]);
+
+export interface SigV2Signature {
+  form: 'header' | 'query';
+  accessKeyId: string;
+  signature: string;
+  /** Query form: the Expires epoch seconds. */
+  expires?: number;
+}
+
+/** S3's legacy Signature Version 2: `Authorization: AWS <key>:<sig>`, or `AWSAccessKeyId`/`Signature`/`Expires` in the query. */
+export function parseSigV2(req: RawRequest): SigV2Signature | undefined {
+  const auth = headerMap(req.rawHeaders).get('authorization')?.[0];
+  if (auth !== undefined) {
+    const m = /^AWS ([^:\s]+):(\S+)$/.exec(auth);
+    return m ? { form: 'header', accessKeyId: m[1]!, signature: m[2]! } : undefined;
+  }
+  const params = new Map(queryPairs(req.query));
+  const key = params.get('AWSAccessKeyId');
+  const signature = params.get('Signature');
+  if (!key || !signature || params.has('SignatureVersion')) return undefined;
+  const expires = params.get('Expires');
+  if (!expires || !/^\d+$/.test(expires)) throw new SigV4Failure('presignMalformed', 'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters');
+  return { form: 'query', accessKeyId: key, signature, expires: Number(expires) };
+}
+
+/**
+ * Verifies an S3 SigV2 signature (HMAC-SHA1 over verb, Content-MD5, Content-Type, Date or Expires, the x-amz-*
+ * headers and the resource). `bucketFromHost` is the bucket of a virtual-hosted request (the resource starts with it).
+ */
+export function verifySigV2(req: RawRequest, sig: SigV2Signature, secret: string, opts: { nowMs: number; bucketFromHost?: string }): void {
+  const headers = headerMap(req.rawHeaders);
+  const first = (name: string) => headers.get(name)?.[0] ?? '';
+  let date: string;
+  if (sig.form === 'query') {
+    if (opts.nowMs > sig.expires! * 1000) {
+      throw new SigV4Failure('presignExpired', 'Request has expired', { requestTime: amzDate(sig.expires! * 1000), serverTime: amzDate(opts.nowMs), expires: '0' });
+    }
+    date = String(sig.expires);
+  } else {
+    const stamp = headers.get('x-amz-date')?.[0] ?? headers.get('date')?.[0];
+    const ms = stamp === undefined ? NaN : Date.parse(stamp);
+    if (Number.isNaN(ms)) throw new SigV4Failure('incomplete', 'AWS authentication requires a valid Date or x-amz-date header');
+    if (Math.abs(opts.nowMs - ms) > MAX_SKEW_MS) {
+      throw new SigV4Failure('expired', 'The difference between the request time and the current time is too large.', { requestTime: amzDate(ms), serverTime: amzDate(opts.nowMs) });
+    }
+    date = headers.has('x-amz-date') ? '' : first('date');
+  }
+  const amz = [...headers.keys()].filter((k) => k.startsWith('x-amz-')).sort()
+    .map((k) => `${k}:${headers.get(k)!.map((v) => v.trim()).join(',')}\n`).join('');
+  const sub = queryPairs(req.query).filter(([k]) => SIGV2_SUBRESOURCES.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => (v === '' ? k : `${k}=${v}`));
+  const resource = `${opts.bucketFromHost ? `/${opts.bucketFromHost}` : ''}${req.path || '/'}${sub.length ? `?${sub.join('&')}` : ''}`;
+  const toSign = `${req.method.toUpperCase()}\n${first('content-md5')}\n${first('content-type')}\n${date}\n${amz}${resource}`;
+  const expected = createHmac('sha1', secret).update(toSign, 'utf8').digest('base64');
+  const a = Buffer.from(expected);
+  const b = Buffer.from(sig.signature);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+    throw new SigV4Failure('mismatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', {
+      stringToSign: toSign, signatureProvided: sig.signature, canonicalRequest: '',
+    });
+  }
+}

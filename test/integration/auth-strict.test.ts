@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
+import { execFile, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -353,6 +354,74 @@ describe('strict auth mode', () => {
     assert.match(del.text, /<Code>XAmzContentSHA256Mismatch<\/Code>/);
     await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'signed.txt' }));
     s3.destroy();
+  });
+
+  const PYTHON = process.env.LAMBKIN_PYTHON || 'python3';
+  const noBoto3 = spawnSync(PYTHON, ['-c', 'import boto3'], { encoding: 'utf8' }).status !== 0;
+  test('boto3 signs its way in (presigned URLs too); a wrong secret and a skewed clock are refused', { skip: noBoto3 && !process.env.CI ? 'boto3 is not importable' : false }, async () => {
+    const script = `
+import json, sys, datetime
+from unittest import mock
+import boto3, botocore.auth
+from botocore.config import Config
+from botocore.exceptions import ClientError
+endpoint, key, secret, bucket = sys.argv[1:5]
+def client(name, s=secret):
+    return boto3.client(name, endpoint_url=endpoint, region_name='us-east-1', aws_access_key_id=key, aws_secret_access_key=s,
+                        config=Config(retries={'max_attempts': 1}, s3={'addressing_style': 'path'}))
+def code(fn):
+    try:
+        fn()
+        return 'ok'
+    except ClientError as e:
+        return e.response['Error']['Code']
+out = {}
+out['lambda'] = code(lambda: client('lambda').list_functions())
+out['sqs'] = code(lambda: client('sqs').create_queue(QueueName='boto3-q'))
+s3 = client('s3')
+out['s3put'] = code(lambda: s3.put_object(Bucket=bucket, Key='py/a b ü.txt', Body=b'from boto3'))
+out['presigned'] = s3.generate_presigned_url('get_object', Params={'Bucket': bucket, 'Key': 'py/a b ü.txt'}, ExpiresIn=60)
+out['wrongPresigned'] = client('s3', 'wrong').generate_presigned_url('get_object', Params={'Bucket': bucket, 'Key': 'py/a b ü.txt'}, ExpiresIn=60)
+v2 = boto3.client('s3', endpoint_url=endpoint, region_name='us-east-1', aws_access_key_id=key, aws_secret_access_key=secret,
+                  config=Config(signature_version='s3', retries={'max_attempts': 1}, s3={'addressing_style': 'path'}))
+out['v2put'] = code(lambda: v2.put_object(Bucket=bucket, Key='py/v2 ü.txt', Body=b'v2', ContentType='text/plain', Metadata={'k': 'v'}))
+out['v2get'] = v2.get_object(Bucket=bucket, Key='py/v2 ü.txt')['Body'].read().decode()
+v2wrong = boto3.client('s3', endpoint_url=endpoint, region_name='us-east-1', aws_access_key_id=key, aws_secret_access_key='wrong',
+                  config=Config(signature_version='s3', retries={'max_attempts': 1}, s3={'addressing_style': 'path'}))
+out['v2wrong'] = code(lambda: v2wrong.list_buckets())
+out['wrong'] = [code(lambda: client(n, 'wrong').list_functions()) if n == 'lambda' else code(lambda: client(n, 'wrong').list_queues()) for n in ('lambda', 'sqs')]
+out['wrongS3'] = code(lambda: client('s3', 'wrong').list_buckets())
+past = botocore.auth.get_current_datetime() - datetime.timedelta(minutes=20)
+with mock.patch('botocore.auth.get_current_datetime', return_value=past):
+    out['skewed'] = code(lambda: client('lambda').list_functions())
+print(json.dumps(out))
+`;
+    const s3 = s3Of(srv.url, A);
+    const bucket = uniqueName('py');
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    s3.destroy();
+    const env = { ...awsToolEnv(scratch), AWS_ACCESS_KEY_ID: A.accessKeyId, AWS_SECRET_ACCESS_KEY: A.secretAccessKey };
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(PYTHON, ['-c', script, srv.url, A.accessKeyId, A.secretAccessKey, bucket], { env, timeout: 60_000, encoding: 'utf8' }, (err, out, errText) => {
+        if (err) reject(new Error(`${err.message}\n${errText}`));
+        else resolve(out);
+      });
+    });
+    const out = JSON.parse(stdout);
+    assert.deepEqual({ ...out, presigned: undefined, wrongPresigned: undefined }, {
+      lambda: 'ok', sqs: 'ok', s3put: 'ok', presigned: undefined, wrongPresigned: undefined, v2put: 'ok', v2get: 'v2', v2wrong: 'SignatureDoesNotMatch', wrong: ['InvalidSignatureException', 'SignatureDoesNotMatch'], wrongS3: 'SignatureDoesNotMatch',
+      skewed: 'InvalidSignatureException',
+    });
+    const fetched = await fetch(out.presigned);
+    const text = await fetched.text();
+    assert.equal(fetched.status, 200, `${out.presigned}: ${text}`);
+    assert.equal(text, 'from boto3');
+    const refused = await fetch(out.wrongPresigned);
+    assert.equal(refused.status, 403);
+    assert.match(await refused.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+    const expired = await fetch(out.presigned.replace(/Expires=\d+/, 'Expires=1000000000'));
+    assert.equal(expired.status, 403);
+    assert.match(await expired.text(), /<Message>Request has expired<\/Message>/);
   });
 
   test('the AWS CLI signs its way in with the right secret, and is refused with a wrong one', async () => {
