@@ -6,7 +6,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { pino } from 'pino';
 import { AddPermissionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DisableRuleCommand, EnableRuleCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, type Target,
@@ -14,6 +13,7 @@ import {
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLambkin, type Lambkin } from '../../src/app.js';
 import { deploy } from '../helpers/functions.js';
+import { capturedLogger } from '../helpers/logs.js';
 import { lambdaClient, TEST_CREDENTIALS, tempDir, uniqueName, waitFor } from '../helpers/server.js';
 import { ACCOUNT, createQueue, drained, fnArn, queueDepth, receiveJson, REGION, REPORTER, UUID, type Report, type TestQueue } from '../helpers/async.js';
 import { spawnLambkin, type SpawnedLambkin } from '../helpers/spawned-lambkin.js';
@@ -70,13 +70,12 @@ describe('EventBridge delivery', () => {
   let app: Lambkin;
   let c: Clients;
   let dataDir: string;
-  const logLines: string[] = [];
-  const logs = () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const captured = capturedLogger('warn');
+  const logs = () => captured.lines;
 
   before(async () => {
     dataDir = tempDir();
-    const logger = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) });
-    app = await createLambkin({ port: 0, dataDir, spareRuntimes: 1, scheduleTimeScale: TIME_SCALE }, logger);
+    app = await createLambkin({ port: 0, dataDir, spareRuntimes: 1, scheduleTimeScale: TIME_SCALE }, captured.logger);
     c = clients(app.url);
   });
   after(async () => {

@@ -10,9 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { pino } from 'pino';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand,
   DeleteBucketCommand, GetBucketNotificationConfigurationCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand,
@@ -24,6 +22,7 @@ import { createLambkin, type Lambkin } from '../../src/app.js';
 import { createQueue, fnArn, queueDepth, receiveJson } from '../helpers/async.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
 import { deploy } from '../helpers/functions.js';
+import { capturedLogger } from '../helpers/logs.js';
 import { lambdaClient, tempDir, TEST_CREDENTIALS, waitFor } from '../helpers/server.js';
 
 const MiB = 1024 * 1024;
@@ -32,13 +31,7 @@ let bucketCounter = 0;
 const newBucketName = () => `h-${process.pid}-${Date.now().toString(36)}-${(bucketCounter++).toString(36)}`;
 
 /** The server's own log lines (pino JSON). */
-const logLines: { level: number; msg?: string; [k: string]: unknown }[] = [];
-const logSink = new Writable({
-  write(chunk, _enc, done) {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) logLines.push(JSON.parse(line));
-    done();
-  },
-});
+const { logger: captured, lines: logLines } = capturedLogger('debug');
 
 let app: Lambkin;
 let dataDir: string;
@@ -48,7 +41,7 @@ const tmpDir = () => path.join(dataDir, 's3', 'tmp');
 
 before(async () => {
   dataDir = tempDir();
-  app = await createLambkin({ port: 0, dataDir, spareRuntimes: 0, logLevel: 'debug' }, pino({ level: 'debug' }, logSink));
+  app = await createLambkin({ port: 0, dataDir, spareRuntimes: 0, logLevel: 'debug' }, captured);
   s3 = new S3Client({ endpoint: app.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
   sqs = new SQSClient({ endpoint: app.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
 });

@@ -8,8 +8,6 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
   DeleteObjectsCommand, GetBucketNotificationConfigurationCommand, GetObjectCommand, PutBucketNotificationConfigurationCommand,
@@ -23,6 +21,7 @@ import { createLambkin, type Lambkin } from '../../src/app.js';
 import { ACCOUNT, createQueue, drained, fnArn, ISO_MS, queueDepth, receiveJson, REPORTER, type Report, type TestQueue } from '../helpers/async.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
 import { deploy, ROLE } from '../helpers/functions.js';
+import { capturedLogger } from '../helpers/logs.js';
 import { lambdaClient, tempDir, TEST_CREDENTIALS, uniqueName, waitFor } from '../helpers/server.js';
 import { killAllSpawned, spawnLambkin, stopLambkin } from '../helpers/spawned-lambkin.js';
 import { zipOf } from '../helpers/zip.js';
@@ -33,14 +32,8 @@ const sqsOf = (url: string) => new SQSClient({ endpoint: url, region: 'us-east-1
 let bucketCounter = 0;
 const newBucketName = () => `nb-${process.pid}-${Date.now().toString(36)}-${(bucketCounter++).toString(36)}`;
 
-/** The server's own log lines (pino JSON), to see refusals. */
-const logLines: any[] = [];
-const logSink = new Writable({
-  write(chunk, _enc, done) {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) logLines.push(JSON.parse(line));
-    done();
-  },
-});
+/** The server's own log lines (pino JSON). */
+const { logger: captured, lines: logLines } = capturedLogger('warn');
 
 let app: Lambkin;
 let dataDir: string;
@@ -50,7 +43,7 @@ let lambda: LambdaClient;
 
 before(async () => {
   dataDir = tempDir();
-  app = await createLambkin({ port: 0, dataDir, spareRuntimes: 1, logLevel: 'warn' }, pino({ level: 'warn' }, logSink));
+  app = await createLambkin({ port: 0, dataDir, spareRuntimes: 1, logLevel: 'warn' }, captured);
   s3 = s3Of(app.url);
   sqs = sqsOf(app.url);
   lambda = lambdaClient(app.url);

@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
 import { AddPermissionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CreateTopicCommand, PublishBatchCommand, PublishCommand, SubscribeCommand, type MessageAttributeValue, type SNSClient,
@@ -18,13 +17,14 @@ import {
   ACCOUNT, backlogOf, createQueue, drained, fnArn, ISO_MS, queueDepth, receive, receiveJson, REPORTER, type Report, type TestQueue,
 } from '../helpers/async.js';
 import { deploy } from '../helpers/functions.js';
+import { capturedLogger } from '../helpers/logs.js';
 import { lambdaClient, tempDir, uniqueName, waitFor } from '../helpers/server.js';
 import { snsClient } from '../helpers/sns.js';
 import { sqsClient } from '../helpers/sqs.js';
 import { killAllSpawned, spawnLambkin, stopLambkin } from '../helpers/spawned-lambkin.js';
 
 /** Every warn+ line lambkin logs, parsed. */
-const logs: Record<string, unknown>[] = [];
+const { logger, lines: logs } = capturedLogger('warn');
 let app: Lambkin;
 let lambda: LambdaClient;
 let sns: SNSClient;
@@ -32,7 +32,6 @@ let sqs: SQSClient;
 const dataDir = tempDir();
 
 before(async () => {
-  const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   app = await createLambkin({ port: 0, dataDir, logLevel: 'warn', spareRuntimes: 1 }, logger);
   lambda = lambdaClient(app.url);
   sns = snsClient(app.url);
