@@ -1,3 +1,5 @@
+import { lambdaTarget } from './rest-api.js';
+
 /** An HTTP API (API Gateway v2) as lambkin keeps it, in the model's wire names. */
 
 export interface HttpRoute {
@@ -71,8 +73,5 @@ export function stageConfig(api: HttpApi, stage: HttpStage): HttpDeployment['sna
 
 /** A Lambda integration's function ARN: the ARN itself or the `…:lambda:path/2015-03-31/functions/<arn>/invocations` form. */
 export function httpLambdaTarget(uri: string | undefined): string | undefined {
-  if (!uri) return undefined;
-  if (/^arn:aws[\w-]*:lambda:/.test(uri)) return uri;
-  const m = /^arn:aws[\w-]*:apigateway:[\w-]+:lambda:path\/\d{4}-\d\d-\d\d\/functions\/(.+)\/invocations$/.exec(uri);
-  return m?.[1];
+  return uri && /^arn:aws[\w-]*:lambda:/.test(uri) ? uri : lambdaTarget(uri);
 }
